@@ -1,0 +1,41 @@
+// Lint rules that guard the design's walls: seeded randomness only in simulation code, and
+// no DOM or pixi outside src/ui/.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const clockAndDice = [
+  { object: 'Math', property: 'random', message: 'Use the seeded stream passed in (src/core/rng.ts).' },
+  { object: 'Date', property: 'now', message: 'Simulation time is the step count, never the clock.' },
+  { object: 'performance', property: 'now', message: 'Simulation time is the step count, never the clock.' },
+];
+const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'indexedDB', 'HTMLElement', 'HTMLCanvasElement'].map(
+  (name) => ({ name, message: 'The core imports no DOM: only src/ui/ may touch it.' }),
+);
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'runs/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.worker } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    ignores: ['src/ui/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['pixi.js', 'pixi.js/*', '@pixi/*'], message: 'pixi.js belongs in src/ui/ only.' }] }],
+      'no-restricted-globals': ['error', ...domGlobals],
+    },
+  },
+  {
+    // Simulation and learning code: everything under worlds/, workers/ and src/ except the CLI
+    // (which times benchmarks) and the UI (which animates).
+    files: ['worlds/**/*.ts', 'workers/**/*.ts', 'src/**/*.ts'],
+    ignores: ['src/cli/**', 'src/ui/**', 'src/bench/**'],
+    rules: { 'no-restricted-properties': ['error', ...clockAndDice] },
+  },
+);

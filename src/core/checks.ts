@@ -1,0 +1,73 @@
+/**
+ * Ground-truth checks: the anchors. Written by a world's author, deep-frozen at definition, and
+ * identified by a content hash so a run can prove at its end that they did not change.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { TaskBase, Verdict } from './types.ts';
+
+/**
+ * Inputs a check may look at: the episode's measurements, its hidden truth (quantities only
+ * checks see, such as per-target rest errors), the resolved params and the task.
+ */
+export interface CheckInput<P, T> {
+  readonly measurements: Readonly<Record<string, number>>;
+  readonly truth: Readonly<Record<string, number>>;
+  readonly params: P;
+  readonly task: T;
+}
+
+/** One ground-truth check: a named predicate with a margin (pass iff margin ≥ 0). */
+export interface GroundTruthCheck<P = unknown, T = unknown> {
+  readonly name: string;
+  readonly doc: string;
+  /** Signed distance to failing, in the check's own unit: positive passes, negative fails. */
+  readonly margin: (input: CheckInput<P, T>) => number;
+  /** Whether the check applies under these params (e.g. per-target checks beyond k do not). */
+  readonly applies?: (params: P) => boolean;
+}
+
+/** A world's frozen checks with their content hash. */
+export interface CheckSuite<P = unknown, T = unknown> {
+  readonly checks: readonly GroundTruthCheck<P, T>[];
+  /** sha-256 over each check's name, doc and predicate source, in order. */
+  readonly hash: string;
+}
+
+function deepFreeze<V>(value: V): V {
+  if (value !== null && (typeof value === 'object' || typeof value === 'function') && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Reflect.ownKeys(value as object)) {
+      // Function.prototype's own accessors (caller, arguments) throw in strict mode: skip them.
+      const desc = Object.getOwnPropertyDescriptor(value as object, key);
+      if (desc && 'value' in desc) deepFreeze(desc.value);
+    }
+  }
+  return value;
+}
+
+/** Computes the content hash of a list of checks. */
+export function hashChecks(checks: readonly GroundTruthCheck<never, never>[]): string {
+  const text = checks.map((c) => `${c.name}\u0000${c.doc}\u0000${c.margin.toString()}\u0000${c.applies?.toString() ?? ''}`).join('\u0001');
+  return bytesToHex(sha256(utf8ToBytes(text)));
+}
+
+/** Freezes a world's checks (any later mutation throws in strict code) and hashes them. */
+export function defineChecks<P, T extends TaskBase>(checks: GroundTruthCheck<P, T>[]): CheckSuite<P, T> {
+  const names = new Set<string>();
+  for (const c of checks) {
+    if (names.has(c.name)) throw new Error(`duplicate ground-truth check '${c.name}'`);
+    names.add(c.name);
+  }
+  const frozen = deepFreeze(checks.slice());
+  return deepFreeze({ checks: frozen, hash: hashChecks(frozen as GroundTruthCheck<never, never>[]) });
+}
+
+/** Applies the checks to one episode. A non-finite margin is a failing verdict, never a pass. */
+export function applyChecks<P, T>(suite: CheckSuite<P, T>, input: CheckInput<P, T>): Verdict[] {
+  return suite.checks.filter((c) => !c.applies || c.applies(input.params)).map((c) => {
+    const m = c.margin(input);
+    const margin = Number.isFinite(m) ? m : -Infinity;
+    return { check: c.name, pass: margin >= 0, margin };
+  });
+}

@@ -1,0 +1,25 @@
+/**
+ * The world registry: one line per world. `getWorld` is the only lookup; unknown ids are an
+ * input error naming what is allowed.
+ */
+import type { AnyWorld } from '../src/core/types.ts';
+import { InputError } from '../src/core/runtime.ts';
+import { projectile } from './projectile.ts';
+import { multiTarget } from './multi-target.ts';
+
+/** Every registered world, in listing order. */
+export const WORLDS: readonly AnyWorld[] = [projectile, multiTarget];
+
+const byId = new Map(WORLDS.map((w) => [w.id, w]));
+
+/** Ids of the registered worlds. */
+export function worldIds(): string[] {
+  return WORLDS.map((w) => w.id);
+}
+
+/** Looks a world up by id; throws InputError naming the allowed ids. */
+export function getWorld(id: string): AnyWorld {
+  const w = byId.get(id);
+  if (!w) throw new InputError('world', id, `one of ${worldIds().join(', ')}`);
+  return w;
+}
