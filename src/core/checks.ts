@@ -46,9 +46,34 @@ function deepFreeze<V>(value: V): V {
   return value;
 }
 
+/**
+ * A predicate's source with formatting removed: whitespace outside string literals and the
+ * parentheses around a lone arrow parameter. Transpilers (esbuild in the CLI, vite in tests)
+ * print the same code with different spacing; the hash must not depend on that.
+ */
+export function normaliseSource(src: string): string {
+  let out = '';
+  let quote = '';
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i] as string;
+    if (quote) {
+      out += ch;
+      if (ch === '\\') out += src[++i] ?? '';
+      else if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'" || ch === '`') {
+      quote = ch;
+      out += ch;
+    } else if (!/\s/.test(ch)) {
+      out += ch;
+    }
+  }
+  return out.replace(/\(([A-Za-z_$][\w$]*)\)=>/g, '$1=>').replace(/;}/g, '}');
+}
+
 /** Computes the content hash of a list of checks. */
 export function hashChecks(checks: readonly GroundTruthCheck<never, never>[]): string {
-  const text = checks.map((c) => `${c.name}\u0000${c.doc}\u0000${c.margin.toString()}\u0000${c.applies?.toString() ?? ''}`).join('\u0001');
+  const src = (f: ((...a: never[]) => unknown) | undefined): string => (f ? normaliseSource(f.toString()) : '');
+  const text = checks.map((c) => `${c.name}\u0000${c.doc}\u0000${src(c.margin)}\u0000${src(c.applies)}`).join('\u0001');
   return bytesToHex(sha256(utf8ToBytes(text)));
 }
 

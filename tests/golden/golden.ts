@@ -1,0 +1,48 @@
+/**
+ * Golden references (matter-js's own example suite is the model): every registered world runs a
+ * fixed seeded batch headless, and its digest and per-measurement sums are compared with the
+ * stored file, so an accidental change shows which measurements moved.
+ * Regenerate deliberately with `UPDATE_GOLDEN=1 npx vitest run tests/golden`.
+ */
+import { digestConsequences } from '../../src/core/digest.ts';
+import { resolveParams, WorldRuntime } from '../../src/core/runtime.ts';
+import type { AnyWorld } from '../../src/core/types.ts';
+
+/** The golden batch: fixed seed, episodes and split mix, with trajectories. */
+export const GOLDEN_SEED = 20261127;
+export const GOLDEN_EPISODES = 60;
+
+/** What is stored per world. */
+export interface GoldenRecord {
+  world: string;
+  version: number;
+  seed: number;
+  episodes: number;
+  hash: string;
+  checksHash: string;
+  gtPassRate: number;
+  /** Sum of each measurement over the batch, as a decimal string with all 17 digits. */
+  measurementSums: Record<string, string>;
+}
+
+/** Runs the golden batch of a world in process. */
+export function goldenRecord(world: AnyWorld): GoldenRecord {
+  const rt = new WorldRuntime(world);
+  const params = resolveParams(world, {});
+  const per = GOLDEN_EPISODES / 3;
+  const consequences = (['train', 'anchor', 'probe'] as const).flatMap((split, i) =>
+    rt.runBatch({ world: world.id, params, seed: GOLDEN_SEED, episodes: { kind: 'random', split, start: i * per, count: per }, trajectory: true }).consequences,
+  );
+  const sums: Record<string, string> = {};
+  for (const m of world.measurements) sums[m.name] = consequences.reduce((a, c) => a + (c.measurements[m.name] ?? NaN), 0).toPrecision(17);
+  return {
+    world: world.id,
+    version: world.version,
+    seed: GOLDEN_SEED,
+    episodes: GOLDEN_EPISODES,
+    hash: digestConsequences(consequences),
+    checksHash: world.checks.hash,
+    gtPassRate: consequences.filter((c) => c.gtPass).length / consequences.length,
+    measurementSums: sums,
+  };
+}
