@@ -77,6 +77,8 @@ export const multiTarget: WorldDef<MultiTargetParams, MultiTargetTask> = {
   }),
   measurements,
   checks,
+  featureNames: (p) => [...Array.from({ length: p.k }, (_, i) => `target${i + 1}`), 'gravity'],
+  taskFeatures: (t, p) => [...Array.from({ length: p.k }, (_, i) => t.targets[i] ?? 0), t.overrides?.gravity ?? p.gravity],
   sampleTask(rng, split, p) {
     const kind = split === 'probe' ? rng.int(0, 2) : 2;
     const targets = Array.from({ length: p.k }, () => sampleTargetX(rng, split, p, kind === 1));

@@ -56,6 +56,8 @@ export const projectile: WorldDef<ProjectileParams, ProjectileTask> = {
   actionSpace: () => ({ names: ['angle', 'speed'], low: [...THROW_LOW], high: [...THROW_HIGH], units: ['deg', 'm/s'] }),
   measurements,
   checks,
+  featureNames: () => ['targetX', 'gravity'],
+  taskFeatures: (t, p) => [t.targetX, t.overrides?.gravity ?? p.gravity],
   sampleTask(rng, split, p) {
     // Probe tasks: a third shift gravity, a third put the zone beyond the train range, a third are held-out in-range.
     const kind = split === 'probe' ? rng.int(0, 2) : 2;

@@ -102,6 +102,10 @@ export interface WorldDef<P extends object = Record<string, unknown>, T extends 
   readonly measurements: readonly MeasurementSpec[];
   /** Frozen ground-truth checks (see src/core/checks.ts). */
   readonly checks: CheckSuite<P, T>;
+  /** Names of the features a learner sees for a task (target positions, world parameters). */
+  featureNames?(params: P): string[];
+  /** A task's features for learners, in `featureNames` order (resolved params include overrides). */
+  taskFeatures?(task: T, params: P): number[];
   /** Draws one task of a split; probe tasks include shifted ones. */
   sampleTask(rng: Stream, split: Split, params: P): T;
   /** Builds a simulator for fully resolved parameters (task overrides already applied). */

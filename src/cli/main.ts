@@ -1,0 +1,252 @@
+/**
+ * The `mirage-lab` command. Exit codes: 0 success, 1 internal error or a failed check,
+ * 2 bad input (the message names the field, the value and what is allowed).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { z } from 'zod';
+import cliProgress from 'cli-progress';
+import { checkWorld, paramRanges, type BatchRunner, type CheckReport } from '../core/checkWorld.ts';
+import { ConsequenceDigest } from '../core/digest.ts';
+import { InputError } from '../core/runtime.ts';
+import type { AnyWorld, Split } from '../core/types.ts';
+import { getWorld, WORLDS } from '../../worlds/index.ts';
+import { createNodePool, defaultWorkerCount } from '../../workers/node-pool.ts';
+import { benchPhysics } from '../bench/physics.ts';
+import { parseOption, parseSets, splitSchema, validateSets, wholeNumber } from './input.ts';
+
+/** Where the CLI writes; tests pass their own sinks. */
+export interface CliIO {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Show progress bars (only on an interactive terminal, never with --json). */
+  progress: boolean;
+}
+
+const defaultIO = (): CliIO => ({
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+  progress: Boolean(process.stderr.isTTY),
+});
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Describes a world for `list`: parameters (from its schema), measurements, checks. */
+export function describeWorld(w: AnyWorld) {
+  const json = z.toJSONSchema(w.params, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { default?: unknown; description?: string; enum?: unknown[] }> };
+  const ranges = paramRanges(w);
+  const params = Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    default: s.default,
+    ...(ranges[name]?.min !== undefined ? { min: ranges[name]?.min } : {}),
+    ...(ranges[name]?.max !== undefined ? { max: ranges[name]?.max } : {}),
+    ...(s.enum ? { options: s.enum } : {}),
+    ...(ranges[name]?.type === 'integer' ? { integer: true } : {}),
+    doc: s.description ?? '',
+  }));
+  const defaults = w.params.parse({});
+  return {
+    id: w.id,
+    version: w.version,
+    title: w.title,
+    description: w.description,
+    params,
+    actionSpace: w.actionSpace(defaults),
+    measurements: w.measurements,
+    checks: w.checks.checks.map((c) => ({ name: c.name, doc: c.doc })),
+    checksHash: w.checks.hash,
+  };
+}
+
+/** Runs random episodes on the pool and returns the simulate summary. */
+export async function simulate(opts: { world: AnyWorld; episodes: number; seed: number; workers: number; split: Split; params: Record<string, unknown>; onProgress?: (done: number, total: number) => void }) {
+  const pool = await createNodePool(opts.workers);
+  try {
+    const t0 = performance.now();
+    const r = await pool.run(
+      { world: opts.world.id, params: opts.params, seed: opts.seed, episodes: { kind: 'random', split: opts.split, start: 0, count: opts.episodes } },
+      opts.onProgress ? { onProgress: opts.onProgress } : {},
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const digest = new ConsequenceDigest();
+    let passes = 0;
+    for (const c of r.consequences) {
+      digest.add(c);
+      if (c.gtPass) passes++;
+    }
+    return {
+      world: opts.world.id,
+      episodes: opts.episodes,
+      seed: opts.seed,
+      workers: opts.workers,
+      hash: digest.hex(),
+      episodesPerSecond: Math.round(opts.episodes / seconds),
+      gtPassRate: passes / opts.episodes,
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** A single fresh worker as the checker's BatchRunner. */
+async function spawnCheckerWorker(): Promise<BatchRunner> {
+  const pool = await createNodePool(1);
+  return { runBatch: (req) => pool.runBatch(req), close: () => pool.close() };
+}
+
+function progressBar(io: CliIO, label: string): { update: (done: number, total: number) => void; stop: () => void } {
+  if (!io.progress) return { update: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} episodes | eta {eta}s`, stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+  let started = false;
+  return {
+    update: (done, total) => {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(done);
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+function formatCheck(r: CheckReport): string {
+  const lines = [`${r.ok ? 'PASS' : 'FAIL'} ${r.world} (${r.cases} cases, checks ${r.checksHash.slice(0, 12)})`];
+  for (const p of r.passed) lines.push(`  ok    ${p}`);
+  for (const s of r.skipped) lines.push(`  skip  ${s}`);
+  for (const p of r.problems) lines.push(`  FAIL  ${p.property}: ${p.message}`);
+  return lines.join('\n');
+}
+
+/** Builds the commander program; actions write through `io` and set `state.code`. */
+function program(io: CliIO, state: { code: number }): Command {
+  const cmd = new Command('mirage-lab')
+    .description('Physics worlds that teach learners; metrics tied to ground truth.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError(false);
+
+  cmd
+    .command('list')
+    .description('List the registered worlds with their parameters, measurements and checks.')
+    .option('--json', 'print JSON')
+    .action((o: { json?: boolean }) => {
+      const worlds = WORLDS.map(describeWorld);
+      if (o.json) return io.out(JSON.stringify(worlds, null, 2));
+      for (const w of worlds) {
+        io.out(`${w.id} v${w.version} — ${w.description}`);
+        io.out(`  params: ${w.params.map((p) => `${p.name}=${String(p.default)}${p.options ? ` (${p.options.join('|')})` : p.min !== undefined ? ` [${p.min}, ${p.max}]` : ''}`).join(', ')}`);
+        io.out(`  action: ${w.actionSpace.names.map((n, i) => `${n} [${w.actionSpace.low[i]}, ${w.actionSpace.high[i]}] ${w.actionSpace.units[i]}`).join(', ')}`);
+        io.out(`  measurements: ${w.measurements.map((m) => (m.gameable ? `${m.name}*` : m.name)).join(', ')}   (* gameable proxy)`);
+        io.out(`  ground truth: ${w.checks.map((c) => c.name).join(', ')}`);
+      }
+    });
+
+  cmd
+    .command('check-world')
+    .description('Run the world checker; exits 0 only if every property holds.')
+    .argument('[id]', 'world id')
+    .option('--all', 'check every registered world')
+    .option('--cases <n>', 'random cases per world', '100')
+    .option('--json', 'print JSON')
+    .action(async (id: string | undefined, o: { all?: boolean; cases: string; json?: boolean }) => {
+      if (!id && !o.all) throw new InputError('world', null, `a world id (one of ${WORLDS.map((w) => w.id).join(', ')}) or --all`);
+      if (id && o.all) throw new InputError('world', id, 'either a world id or --all, not both');
+      const cases = parseOption('--cases', wholeNumber('--cases', 1, 10_000), o.cases);
+      const worlds = o.all ? WORLDS : [getWorld(id as string)];
+      const reports: CheckReport[] = [];
+      for (const w of worlds) {
+        const r = await checkWorld(w, { cases, spawnWorker: spawnCheckerWorker });
+        reports.push(r);
+        if (!o.json) io.out(formatCheck(r));
+      }
+      if (o.json) io.out(JSON.stringify(o.all ? reports : reports[0], null, 2));
+      state.code = reports.every((r) => r.ok) ? 0 : 1;
+    });
+
+  cmd
+    .command('simulate')
+    .description('Simulate random actions on a world; prints a digest over all consequences.')
+    .requiredOption('--world <id>', 'world id')
+    .option('--episodes <n>', 'number of episodes', '1000')
+    .option('--seed <s>', 'run seed', '0')
+    .option('--workers <w>', 'physics workers (default: one per core)')
+    .addOption(new Option('--split <split>', 'task split').default('train'))
+    .option('--set <param=value>', 'override a world parameter (repeatable)', collect, [])
+    .option('--json', 'print one JSON object')
+    .action(async (o: { world: string; episodes: string; seed: string; workers?: string; split: string; set: string[]; json?: boolean }) => {
+      const world = getWorld(o.world);
+      const episodes = parseOption('--episodes', wholeNumber('--episodes', 1, 10_000_000), o.episodes);
+      const seed = parseOption('--seed', wholeNumber('--seed', 0, Number.MAX_SAFE_INTEGER), o.seed);
+      const workers = o.workers === undefined ? defaultWorkerCount() : parseOption('--workers', wholeNumber('--workers', 1, 64), o.workers);
+      const split = parseOption('--split', splitSchema, o.split);
+      const params = validateSets(world.params, parseSets(o.set));
+      const bar = progressBar(o.json ? { ...io, progress: false } : io, o.world);
+      const r = await simulate({ world, episodes, seed, workers, split, params, onProgress: bar.update });
+      bar.stop();
+      if (o.json) return io.out(JSON.stringify(r));
+      io.out(`${r.world}: ${r.episodes} episodes (seed ${r.seed}, ${r.workers} workers) at ${r.episodesPerSecond} episodes/s`);
+      io.out(`ground-truth pass rate ${(100 * r.gtPassRate).toFixed(1)}%   hash ${r.hash}`);
+    });
+
+  const bench = cmd.command('bench').description('Benchmarks (ratios measured in one run).');
+  bench
+    .command('physics')
+    .description('Raw matter-js loop vs the sandbox in one worker vs the pool, on the projectile scene.')
+    .option('--episodes <n>', 'episodes per timing', '6000')
+    .option('--repeats <n>', 'timings per variant (best is kept)', '3')
+    .option('--workers <w>', 'pool size (default: one per core)')
+    .option('--json', 'print one JSON object')
+    .action(async (o: { episodes: string; repeats: string; workers?: string; json?: boolean }) => {
+      const episodes = parseOption('--episodes', wholeNumber('--episodes', 100, 1_000_000), o.episodes);
+      const repeats = parseOption('--repeats', wholeNumber('--repeats', 1, 20), o.repeats);
+      const workers = o.workers === undefined ? defaultWorkerCount() : parseOption('--workers', wholeNumber('--workers', 1, 64), o.workers);
+      const r = await benchPhysics({ episodes, repeats, workers, makePool: (n) => createNodePool(n) });
+      if (o.json) {
+        const { rawEpisodesPerSecond, oneWorkerEpisodesPerSecond, poolEpisodesPerSecond, ratioToRaw, poolSpeedup } = r;
+        return io.out(JSON.stringify({ rawEpisodesPerSecond, oneWorkerEpisodesPerSecond, poolEpisodesPerSecond, workers, ratioToRaw, poolSpeedup, episodes, rawMeanSteps: r.rawMeanSteps, sandboxMeanSteps: r.sandboxMeanSteps }));
+      }
+      io.out(`raw matter-js loop     ${r.rawEpisodesPerSecond} episodes/s (${r.rawMeanSteps} steps/episode)`);
+      io.out(`sandbox, one worker    ${r.oneWorkerEpisodesPerSecond} episodes/s (${r.sandboxMeanSteps} steps/episode)  ratioToRaw ${r.ratioToRaw}`);
+      io.out(`pool of ${r.workers} workers      ${r.poolEpisodesPerSecond} episodes/s  poolSpeedup ${r.poolSpeedup}`);
+    });
+
+  cmd
+    .command('demo')
+    .description('The default scenario: list the worlds, then throw 2,000 random bean bags at projectile targets.')
+    .action(async () => {
+      io.out('Mirage Lab — worlds registered:');
+      for (const w of WORLDS) io.out(`  ${w.id.padEnd(14)} ${w.description}`);
+      const world = getWorld('projectile');
+      const bar = progressBar(io, 'projectile');
+      const r = await simulate({ world, episodes: 2000, seed: 1, workers: defaultWorkerCount(), split: 'train', params: {}, onProgress: bar.update });
+      bar.stop();
+      io.out(`\nprojectile: 2,000 random throws on ${r.workers} workers at ${r.episodesPerSecond} episodes/s`);
+      io.out(`random actions rest in the zone ${(100 * r.gtPassRate).toFixed(1)}% of the time — the baseline a learner must beat.`);
+      io.out(`digest ${r.hash} (rerun with any worker count: the same)`);
+      io.out('\nNext: mirage-lab list · mirage-lab check-world --all · mirage-lab simulate --world multi-target --episodes 5000 --json');
+    });
+
+  return cmd;
+}
+
+/** Runs the CLI with argv (without node and script); returns the exit code. */
+export async function main(argv: readonly string[], io: CliIO = defaultIO()): Promise<number> {
+  const state = { code: 0 };
+  try {
+    await program(io, state).parseAsync([...argv], { from: 'user' });
+    return state.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; every other commander error is bad input.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (err instanceof InputError) {
+      io.err(`mirage-lab: ${err.message}`);
+      return 2;
+    }
+    io.err(`mirage-lab: internal error: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.MIRAGE_DEBUG && err instanceof Error && err.stack) io.err(err.stack);
+    return 1;
+  }
+}

@@ -1,0 +1,396 @@
+/**
+ * The physics worker pool and its supervisor. Runtime-agnostic: workers come from a
+ * `WorkerFactory` (Node worker_threads in node-pool.ts, Web Workers via `webWorkerFactory`).
+ *
+ * Supervision: every call races the worker's answer against its death and a deadline. A worker
+ * that exits, throws or misses the deadline is terminated and replaced by a new generation,
+ * and its batch runs again on another worker, at most `maxRetries` times. Comlink never
+ * rejects calls to a dead worker, so without this race a crash would be a silent hang.
+ */
+import * as Comlink from 'comlink';
+import type { BatchRequest, BatchResult } from '../src/core/runtime.ts';
+import type { Consequence } from '../src/core/types.ts';
+import type { PhysicsApi, PingResult } from './physics-api.ts';
+
+/** One spawned worker, as the pool needs to see it. */
+export interface WorkerHandle {
+  /** Where comlink talks to the worker. */
+  readonly endpoint: Comlink.Endpoint;
+  terminate(): Promise<void> | void;
+  /** Called once when the worker ends by itself (crash, process.exit). */
+  onExit(cb: (cause: string) => void): void;
+  /** Called on an uncaught error inside the worker. */
+  onError(cb: (cause: string) => void): void;
+}
+
+/** Spawns workers; `generation` counts replacements of the worker at `index` (0 = first). */
+export interface WorkerFactory {
+  spawn(index: number, generation: number): WorkerHandle;
+}
+
+/** Options of `PhysicsPool.create`. */
+export interface PoolOptions {
+  /** Number of workers (≥ 1). */
+  readonly workers: number;
+  readonly factory: WorkerFactory;
+  /** Deadline of one runBatch call, by its episode count. Default 10 s + 5 ms per episode. */
+  readonly deadlineMs?: (episodes: number) => number;
+  /** Re-runs of a batch after its worker failed, and re-spawns of a worker that fails to start. Default 2. */
+  readonly maxRetries?: number;
+  /** Deadline for a new worker to answer its first ping. Default 30 s (module loading can be slow). */
+  readonly startDeadlineMs?: number;
+}
+
+/** Options of `PhysicsPool.run`. */
+export interface RunOptions {
+  /** Episodes per batch. Default: about four batches per worker, clamped to [1, 500]. */
+  readonly batchSize?: number;
+  /** Called after each batch with episodes done so far and the total. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** The default call deadline: generous, so only a real hang trips it. */
+export const defaultDeadlineMs = (episodes: number): number => 10_000 + 5 * episodes;
+
+/** A worker died or missed its deadline: the batch is worth re-running elsewhere. */
+class WorkerFault extends Error {
+  override readonly name = 'WorkerFault';
+}
+
+/** One generation of the worker at one index. */
+interface Member {
+  readonly index: number;
+  readonly generation: number;
+  readonly handle: WorkerHandle;
+  readonly api: Comlink.Remote<PhysicsApi>;
+  state: WorkerState;
+  /** Rejecters of the calls in flight (a batch, maybe a diagnostic ping). */
+  readonly aborts: Set<(cause: string) => void>;
+}
+
+/** Lifecycle state of one worker slot. */
+export type WorkerState = 'starting' | 'idle' | 'busy' | 'dead';
+
+/** Supervision counters since the pool was created. */
+export interface PoolStats {
+  /** Batch attempts after a worker failure (each re-runs a batch on another worker). */
+  readonly retries: number;
+  /** Workers spawned to replace one that died, hung, threw or was killed. */
+  readonly replacements: number;
+}
+
+interface Waiter {
+  resolve(m: Member): void;
+  reject(e: Error): void;
+}
+
+/** Episode count of a request (0 for malformed ones; the worker rejects those). */
+function episodeCount(req: BatchRequest): number {
+  const e = req.episodes;
+  if (e?.kind === 'random') return Number.isInteger(e.count) && e.count > 0 ? e.count : 0;
+  if (e?.kind === 'explicit') return Array.isArray(e.items) ? e.items.length : 0;
+  return 0;
+}
+
+/** Human-readable episode range of a request, for error messages. */
+function describeEpisodes(req: BatchRequest): string {
+  const e = req.episodes;
+  if (e?.kind === 'random') return `${e.split} episodes ${e.start}..${e.start + e.count - 1} (${e.count})`;
+  if (e?.kind === 'explicit' && Array.isArray(e.items)) {
+    const first = e.items[0]?.episode;
+    const last = e.items[e.items.length - 1]?.episode;
+    return `explicit episodes ${String(first)}..${String(last)} (${e.items.length} items)`;
+  }
+  return 'a malformed episode selection';
+}
+
+/** Splits a request into batches of at most `size` episodes, in episode order. */
+function splitRequest(req: BatchRequest, size: number): BatchRequest[] {
+  const out: BatchRequest[] = [];
+  const e = req.episodes;
+  if (e.kind === 'random') {
+    for (let s = 0; s < e.count; s += size) {
+      out.push({ ...req, episodes: { ...e, start: e.start + s, count: Math.min(size, e.count - s) } });
+    }
+  } else {
+    for (let s = 0; s < e.items.length; s += size) out.push({ ...req, episodes: { kind: 'explicit', items: e.items.slice(s, s + size) } });
+  }
+  return out;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+/** A supervised pool of physics workers; results never depend on how many there are. */
+export class PhysicsPool {
+  private readonly members: Member[] = [];
+  private readonly generations: number[] = [];
+  private readonly startFailures: number[] = [];
+  private readonly broken: (string | undefined)[] = [];
+  private readonly waiters: Waiter[] = [];
+  private readonly terminations = new Set<Promise<void>>();
+  private readonly deadlineMs: (episodes: number) => number;
+  private readonly maxRetries: number;
+  private readonly startDeadlineMs: number;
+  private closed = false;
+  private retries = 0;
+  private replacements = 0;
+
+  private constructor(private readonly opts: PoolOptions) {
+    this.deadlineMs = opts.deadlineMs ?? defaultDeadlineMs;
+    this.maxRetries = Math.max(0, Math.floor(opts.maxRetries ?? 2));
+    this.startDeadlineMs = opts.startDeadlineMs ?? 30_000;
+  }
+
+  /** Spawns the workers and waits until each answers a ping with the deterministic Math on. */
+  static async create(opts: PoolOptions): Promise<PhysicsPool> {
+    if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new Error(`physics pool: workers must be an integer ≥ 1, got ${opts.workers}`);
+    const pool = new PhysicsPool(opts);
+    const first: Promise<void>[] = [];
+    for (let i = 0; i < opts.workers; i++) {
+      pool.generations.push(0);
+      pool.startFailures.push(0);
+      pool.broken.push(undefined);
+      first.push(pool.start(pool.spawn(i, 0)));
+    }
+    // A first generation that cannot start is a setup error (path, loader, import): fail fast.
+    const outcomes = await Promise.allSettled(first);
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) {
+      await pool.close();
+      throw new Error(`physics pool: a worker failed to start: ${errorText(failed.reason)}`);
+    }
+    return pool;
+  }
+
+  /** Number of worker slots. */
+  get size(): number {
+    return this.members.length;
+  }
+
+  /** Supervision counters (retries, replacements). */
+  get stats(): PoolStats {
+    return { retries: this.retries, replacements: this.replacements };
+  }
+
+  /** State of each worker slot, by index. */
+  workerStates(): WorkerState[] {
+    return this.members.map((m) => m.state);
+  }
+
+  /** Pings every live worker (no supervision: for diagnostics and tests). */
+  async ping(): Promise<PingResult[]> {
+    return Promise.all(this.members.map((m) => this.call(m, () => m.api.ping(), this.startDeadlineMs)));
+  }
+
+  /** Runs one batch on an idle worker, supervised: retried on a fresh worker if its worker fails. */
+  async runBatch(req: BatchRequest): Promise<BatchResult> {
+    const ms = this.deadlineMs(episodeCount(req));
+    let lastCause = 'no attempt made';
+    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+      if (attempt > 0) this.retries++;
+      const m = await this.acquire();
+      try {
+        const result = await this.call(m, () => m.api.runBatch(req), ms);
+        this.release(m);
+        return result;
+      } catch (err) {
+        if (!(err instanceof WorkerFault) && err instanceof Error && (err.name === 'InputError' || err.name === 'DataCloneError')) {
+          // A bad request fails the same way everywhere: no retry, and the worker is fine.
+          this.release(m);
+          const e = new Error(err.name === 'InputError' ? err.message : `request is not plain data: ${err.message}`);
+          e.name = 'InputError';
+          throw e;
+        }
+        lastCause = err instanceof WorkerFault ? err.message : `worker threw ${errorText(err)}`;
+        this.retire(m, lastCause);
+      }
+    }
+    throw new Error(
+      `physics pool: world "${req.world}", ${describeEpisodes(req)} failed ${this.maxRetries + 1} times; last cause: ${lastCause}`,
+    );
+  }
+
+  /** Runs a request of any size split into batches across the workers; consequences come back in episode order. */
+  async run(req: BatchRequest, opts: RunOptions = {}): Promise<BatchResult> {
+    const total = episodeCount(req);
+    // Malformed or empty: one call, so the worker validates it and reports the error.
+    if (total === 0 || (req.episodes.kind === 'random' && !Number.isInteger(req.episodes.start))) return this.runBatch(req);
+    const size = Math.max(1, Math.floor(opts.batchSize ?? Math.min(500, Math.ceil(total / (this.size * 4)))));
+    const parts = splitRequest(req, size);
+    const results: Consequence[][] = new Array<Consequence[]>(parts.length);
+    let next = 0;
+    let done = 0;
+    let failed = false;
+    // One lane per worker: each takes the next batch when its previous one is back.
+    const lane = async (): Promise<void> => {
+      while (!failed && next < parts.length) {
+        const i = next++;
+        const part = parts[i] as BatchRequest;
+        try {
+          results[i] = (await this.runBatch(part)).consequences;
+        } catch (err) {
+          failed = true;
+          throw err;
+        }
+        done += episodeCount(part);
+        opts.onProgress?.(done, total);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.size, parts.length) }, lane));
+    return { consequences: results.flat() };
+  }
+
+  /** Terminates worker `index` as if it crashed (chaos hook); its batch in flight is re-run. */
+  kill(index: number): void {
+    const m = this.members[index];
+    if (!m) throw new Error(`physics pool: no worker ${index} (size ${this.size})`);
+    this.retire(m, `worker ${index} killed by pool.kill`);
+  }
+
+  /** Terminates all workers; pending and later calls reject. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w.reject(new Error('physics pool: closed'));
+    for (const m of this.members) this.retire(m, 'pool closed');
+    await Promise.all(this.terminations);
+  }
+
+  private spawn(index: number, generation: number): Member {
+    const handle = this.opts.factory.spawn(index, generation);
+    const m: Member = { index, generation, handle, api: Comlink.wrap<PhysicsApi>(handle.endpoint), state: 'starting', aborts: new Set() };
+    this.members[index] = m;
+    handle.onExit((cause) => this.retire(m, `worker ${index} (generation ${generation}) exited: ${cause}`));
+    handle.onError((cause) => this.retire(m, `worker ${index} (generation ${generation}) failed: ${cause}`));
+    return m;
+  }
+
+  /** Pings a new member; it becomes idle on success. Rejects with the cause on failure. */
+  private async start(m: Member): Promise<void> {
+    let cause: string;
+    try {
+      const pong = await this.call(m, () => m.api.ping(), this.startDeadlineMs);
+      if (pong.deterministicMath) {
+        this.startFailures[m.index] = 0;
+        this.makeIdle(m);
+        return;
+      }
+      cause = `worker ${m.index} does not run the deterministic Math (results would depend on the runtime)`;
+    } catch (err) {
+      cause = err instanceof WorkerFault ? err.message : `ping failed: ${errorText(err)}`;
+    }
+    this.retire(m, cause);
+    throw new Error(cause);
+  }
+
+  /** Marks a member dead, rejects its call in flight, terminates it and spawns its replacement. */
+  private retire(m: Member, cause: string): void {
+    if (m.state === 'dead') return;
+    // Counted here so a death during start-up (exit event) and a failed ping count the same.
+    if (m.state === 'starting') this.startFailures[m.index] = (this.startFailures[m.index] ?? 0) + 1;
+    m.state = 'dead';
+    for (const abort of [...m.aborts]) abort(cause);
+    const t = Promise.resolve()
+      .then(() => m.handle.terminate())
+      .catch(() => undefined)
+      .finally(() => this.terminations.delete(t));
+    this.terminations.add(t);
+    if (this.closed || this.members[m.index] !== m) return;
+    if ((this.startFailures[m.index] ?? 0) > this.maxRetries) {
+      this.markBroken(m.index, cause);
+      return;
+    }
+    const generation = (this.generations[m.index] ?? 0) + 1;
+    this.generations[m.index] = generation;
+    this.replacements++;
+    // A failed replacement is retired (and counted) inside start().
+    this.start(this.spawn(m.index, generation)).catch(() => undefined);
+  }
+
+  /** A slot whose replacements keep failing to start stays empty; with none left, waiters fail. */
+  private markBroken(index: number, cause: string): void {
+    this.broken[index] = cause;
+    if (this.broken.every((b) => b !== undefined)) {
+      const err = new Error(`physics pool: no worker could be (re)started; last cause: ${cause}`);
+      for (const w of this.waiters.splice(0)) w.reject(err);
+    }
+  }
+
+  private acquire(): Promise<Member> {
+    if (this.closed) return Promise.reject(new Error('physics pool: closed'));
+    const idle = this.members.find((m) => m.state === 'idle');
+    if (idle) {
+      idle.state = 'busy';
+      return Promise.resolve(idle);
+    }
+    if (this.broken.every((b) => b !== undefined)) {
+      return Promise.reject(new Error(`physics pool: no worker could be (re)started; last cause: ${this.broken.at(-1) ?? '?'}`));
+    }
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private release(m: Member): void {
+    if (m.state === 'busy') this.makeIdle(m);
+  }
+
+  private makeIdle(m: Member): void {
+    if (m.state === 'dead') return;
+    const w = this.waiters.shift();
+    if (w) {
+      m.state = 'busy';
+      w.resolve(m);
+    } else {
+      m.state = 'idle';
+    }
+  }
+
+  /** One comlink call raced against the member's death and a deadline; the timer is always cleared. */
+  private call<T>(m: Member, fn: () => Promise<T>, ms: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const finish = (settle: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        m.aborts.delete(abort);
+        settle();
+      };
+      const abort = (cause: string): void => finish(() => reject(new WorkerFault(cause)));
+      const timer = setTimeout(() => {
+        const cause = `worker ${m.index} (generation ${m.generation}) gave no answer within ${ms} ms`;
+        finish(() => reject(new WorkerFault(cause)));
+        this.retire(m, cause);
+      }, ms);
+      if (m.state === 'dead') {
+        abort(`worker ${m.index} (generation ${m.generation}) is dead`);
+        return;
+      }
+      m.aborts.add(abort);
+      // Through a then, so a synchronous throw is a rejection too, not a timer left running.
+      Promise.resolve()
+        .then(fn)
+        .then(
+        (v) => finish(() => resolve(v)),
+        (e: unknown) => finish(() => reject(e)),
+      );
+    });
+  }
+}
+
+/** A factory for browser Web Workers, e.g. `webWorkerFactory(() => new Worker(new URL('./physics.worker.ts', import.meta.url), { type: 'module' }))`. */
+export function webWorkerFactory(make: (index: number, generation: number) => Worker): WorkerFactory {
+  return {
+    spawn(index, generation) {
+      const w = make(index, generation);
+      return {
+        endpoint: w,
+        terminate: () => w.terminate(),
+        // Web Workers have no exit event: an uncaught error is the crash signal.
+        onExit: () => undefined,
+        onError: (cb) => w.addEventListener('error', (ev) => cb(ev.message || 'uncaught error in worker')),
+      };
+    },
+  };
+}
