@@ -98,11 +98,14 @@ export function randomTask(world: AnyWorld, params: Record<string, unknown>, see
 /** Runs episodes of one world; caches one simulator per resolved parameter set. */
 export class WorldRuntime {
   private readonly simulators = new Map<string, Simulator<TaskBase>>();
+  /** The last params object seen and its simulator: a batch reuses one object, skip the key. */
+  private last: { params: Record<string, unknown>; sim: Simulator<TaskBase> } | undefined;
 
   constructor(readonly world: AnyWorld) {}
 
   private simulatorFor(resolved: Record<string, unknown>, fresh: boolean): Simulator<TaskBase> {
     if (fresh) return this.world.createSimulator(resolved);
+    if (this.last?.params === resolved) return this.last.sim;
     const key = JSON.stringify(resolved);
     let sim = this.simulators.get(key);
     if (!sim) {
@@ -111,6 +114,7 @@ export class WorldRuntime {
       sim = this.world.createSimulator(resolved);
       this.simulators.set(key, sim);
     }
+    this.last = { params: resolved, sim };
     return sim;
   }
 

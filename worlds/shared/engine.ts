@@ -7,6 +7,10 @@ import Matter from 'matter-js';
 
 const { Engine, Body, Common, Pairs, Composite } = Matter;
 
+// matter-js reads performance.now() twice per Engine.update only to report timing.lastElapsed;
+// that clock read was 10% of a projectile step here, and simulation must not read clocks.
+(Common as unknown as { now: () => number }).now = () => 0;
+
 /** Simulation units per metre (matter-js works in "pixels"). */
 export const UNITS_PER_M = 100;
 /** Fixed timestep in milliseconds: matter-js is only deterministic with a fixed delta. */

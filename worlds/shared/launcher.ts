@@ -124,6 +124,9 @@ export class LauncherScene {
     launch(this.body, vx, vy);
 
     const body = this.body;
+    // Module constants copied to locals: the hot loop then avoids cross-module binding lookups.
+    const unitsPerM = UNITS_PER_M;
+    const stepS = STEP_S;
     const r = p.radius;
     const half = p.zoneHalfWidth;
     const capacity = recordTrajectory ? Math.floor(this.maxSteps / SAMPLE_EVERY) + 2 : 0;
@@ -160,8 +163,8 @@ export class LauncherScene {
     while (steps < this.maxSteps) {
       step(this.engine);
       steps++;
-      x = body.position.x / UNITS_PER_M;
-      y = -body.position.y / UNITS_PER_M;
+      x = body.position.x / unitsPerM;
+      y = -body.position.y / unitsPerM;
       const bottom = y - r;
       if (y > maxHeight) maxHeight = y;
       const d = Math.sqrt((x - targetX) * (x - targetX) + y * y);
@@ -177,7 +180,7 @@ export class LauncherScene {
         grounded = false;
       }
       if (grounded && Math.abs(x - targetX) <= half) inZoneSteps++;
-      speedNow = engineToMps(body.speed);
+      speedNow = body.speed / unitsPerM / stepS;
       if (steps % SAMPLE_EVERY === 0) sample(steps);
       if (grounded && speedNow < REST_SPEED) {
         if (++restRun >= REST_STEPS) {
