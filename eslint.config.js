@@ -25,7 +25,8 @@ export default tseslint.config(
   },
   {
     files: ['**/*.ts'],
-    ignores: ['src/ui/**'],
+    // The UI and the browser test pages are the only code that may touch the DOM.
+    ignores: ['src/ui/**', 'tests/browser/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['pixi.js', 'pixi.js/*', '@pixi/*'], message: 'pixi.js belongs in src/ui/ only.' }] }],
       'no-restricted-globals': ['error', ...domGlobals],

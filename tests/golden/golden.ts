@@ -8,9 +8,9 @@ import { digestConsequences } from '../../src/core/digest.ts';
 import { resolveParams, WorldRuntime } from '../../src/core/runtime.ts';
 import type { AnyWorld } from '../../src/core/types.ts';
 
-/** The golden batch: fixed seed, episodes and split mix, with trajectories. */
-export const GOLDEN_SEED = 20261127;
-export const GOLDEN_EPISODES = 60;
+import { GOLDEN_EPISODES, GOLDEN_SEED } from './constants.ts';
+
+export { GOLDEN_EPISODES, GOLDEN_SEED };
 
 /** What is stored per world. */
 export interface GoldenRecord {
