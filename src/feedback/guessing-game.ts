@@ -1,0 +1,161 @@
+/**
+ * The guessing game: a hidden target among n cells, the bayes-guesser queries, the oracle answers
+ * through one feedback channel. It reports what the issue asks to see: bits gained per query
+ * (drop of the learner's exact posterior entropy), the bits per feedback event measured from the
+ * log alone (information.ts, I(F; target | query context)), and queries until the target is pinned
+ * (posterior entropy 0) and found (the guess hits).
+ *
+ * Every answer takes the real path: the guess world (worlds/guess.ts) is run in process through
+ * `WorldRuntime`, its `distance` measurement goes through the metric seam and the channel code,
+ * and the learner learns from the channel's output only. Targets are uniform over all n cells
+ * (the canonical game, log2 n bits to find), one seeded stream per game.
+ */
+import { z } from 'zod';
+import { Stream } from '../core/rng.ts';
+import { resolveParams, WorldRuntime } from '../core/runtime.ts';
+import { BayesGuesser, bayesGuesserConfigSchema } from '../learners/bayes-guesser.ts';
+import { GUESS_MAX_N, guess, guessDefaultMetric, type GuessTask } from '../../worlds/guess.ts';
+import { parseChannelConfig, FeedbackChannel, type ChannelConfig } from './channels.ts';
+import { FeedbackLog, type InformationReport } from './information.ts';
+import { compileMetric, metricOf } from './metric.ts';
+
+/** Options of a guessing game (zod-validated; unknown keys rejected). */
+export const guessingGameSchema = z.strictObject({
+  /** Number of cells. */
+  n: z.number().int().min(2).max(GUESS_MAX_N).default(1024),
+  /** The channel answering (binary, hotcold or graded; config or bare kind). */
+  channel: z.unknown().transform((c, ctx) => {
+    const parsed = (() => {
+      try {
+        return parseChannelConfig(c);
+      } catch (err) {
+        // Re-raise the channel schema's own issues (they name the allowed ids) under `channel`.
+        const issues = err instanceof z.ZodError ? err.issues : [{ path: [], message: String(err) }];
+        for (const issue of issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+        return z.NEVER;
+      }
+    })();
+    if (parsed.kind === 'scheduled') {
+      ctx.addIssue({ code: 'custom', message: 'the guessing game takes binary, hotcold or graded: the guesser is not told the schedule’s progress' });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
+  /** Run seed: targets and noise derive from it. */
+  seed: z.number().int().default(0),
+  /** Query budget per game (default 4n: binary scanning needs up to n). */
+  maxQueries: z.number().int().min(1).optional(),
+  /** Independent games (targets) played; the measured information needs several. */
+  games: z.number().int().min(1).max(100_000).default(32),
+});
+/** Guessing-game options as written by a caller. */
+export type GuessingGameOptions = z.input<typeof guessingGameSchema>;
+
+/** One game. */
+export interface GuessingGameRecord {
+  readonly target: number;
+  readonly guesses: number[];
+  readonly feedback: number[];
+  /** Posterior entropy drop of each query, in bits. */
+  readonly bitsGained: number[];
+  /** Queries until the posterior entropy was 0 (null: never within the budget). */
+  readonly queriesToPin: number | null;
+  /** Queries until a guess hit the target (null: never within the budget). */
+  readonly queriesToHit: number | null;
+}
+
+/** Summary of a set of games with one channel. */
+export interface GuessingGameReport {
+  readonly n: number;
+  readonly channel: ChannelConfig;
+  readonly seed: number;
+  readonly games: number;
+  /** log2 n: what finding the target takes. */
+  readonly priorBits: number;
+  /** Mean, min and max queries until the guess hit, over games that hit; `unresolved` did not. */
+  readonly queriesToHit: { readonly mean: number; readonly min: number; readonly max: number; readonly unresolved: number };
+  readonly queriesToPin: { readonly mean: number; readonly max: number; readonly unresolved: number };
+  /** Bits gained per query: total posterior entropy drop / total queries. */
+  readonly bitsPerQuery: number;
+  /** Mean bits gained by the k-th query, over the games that made it. */
+  readonly bitsByQuery: number[];
+  /** Measured from the (feedback, target, query context) log alone. */
+  readonly measured: InformationReport;
+  readonly records: GuessingGameRecord[];
+}
+
+const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+
+/** Plays seeded guessing games with the bayes-guesser through one channel and reports the bits. */
+export function playGuessingGame(options: GuessingGameOptions): GuessingGameReport {
+  const o = guessingGameSchema.parse(options);
+  const channelConfig = o.channel as Exclude<ChannelConfig, { kind: 'scheduled' }>;
+  const maxQueries = o.maxQueries ?? 4 * o.n;
+  const params = guess.params.parse(resolveParams(guess, { n: o.n }));
+  const runtime = new WorldRuntime(guess);
+  const metric = compileMetric(guessDefaultMetric);
+  const env = { world: guess.id, actionSpace: guess.actionSpace(params), featureNames: guess.featureNames!(params) };
+  const learnerConfig = bayesGuesserConfigSchema.parse({
+    semantics: channelConfig.kind,
+    ...('flip' in channelConfig ? { flip: channelConfig.flip } : {}),
+    ...('jitter' in channelConfig ? { jitter: channelConfig.jitter } : {}),
+    passWithin: guessDefaultMetric.threshold,
+  });
+  const log = new FeedbackLog();
+  const records: GuessingGameRecord[] = [];
+
+  for (let gameIndex = 0; gameIndex < o.games; gameIndex++) {
+    const draw = new Stream([o.seed, 'guess-game', gameIndex]);
+    const task: GuessTask = { split: 'train', target: draw.int(0, o.n - 1), id: draw.int(0, 2 ** 31 - 1) };
+    const noise = new Stream([o.seed, 'guess-noise', gameIndex]);
+    const learnerRng = new Stream([o.seed, 'guess-learner', gameIndex]);
+    const taskKey = `game-${gameIndex}`;
+    const features = guess.taskFeatures!(task, params);
+    const learner = new BayesGuesser(env, learnerConfig);
+    const channel = new FeedbackChannel(channelConfig);
+    const rec: GuessingGameRecord = { target: task.target, guesses: [], feedback: [], bitsGained: [], queriesToPin: null, queriesToHit: null };
+    let pinned: number | null = null;
+    let hit: number | null = null;
+    let previous = 'none';
+    let before = learner.posteriorEntropyBits(taskKey);
+    for (let q = 0; q < maxQueries; q++) {
+      const action = learner.act([features], learnerRng, 'explore')[0] as number[];
+      const consequence = runtime.run(params, { episode: q, task, action }, o.seed, false);
+      const g = consequence.measurements.guess as number;
+      const fb = channel.feedback(metricOf(metric, consequence), metric, { taskKey, rng: noise });
+      learner.learn([{ features, action, feedback: fb, taskKey }], learnerRng);
+      const after = learner.posteriorEntropyBits(taskKey);
+      rec.guesses.push(g);
+      rec.feedback.push(fb);
+      rec.bitsGained.push(before - after);
+      before = after;
+      log.add({ feedback: fb, target: task.target, context: `${previous}|${g}` });
+      previous = String(g);
+      if (pinned === null && after === 0) pinned = q + 1;
+      if (consequence.gtPass) {
+        hit = q + 1;
+        break;
+      }
+    }
+    records.push({ ...rec, queriesToPin: pinned, queriesToHit: hit });
+  }
+
+  const hits = records.flatMap((r) => (r.queriesToHit === null ? [] : [r.queriesToHit]));
+  const pins = records.flatMap((r) => (r.queriesToPin === null ? [] : [r.queriesToPin]));
+  const allBits = records.flatMap((r) => r.bitsGained);
+  const longest = Math.max(...records.map((r) => r.bitsGained.length));
+  const bitsByQuery = Array.from({ length: longest }, (_, k) => mean(records.flatMap((r) => (k < r.bitsGained.length ? [r.bitsGained[k] as number] : []))));
+  return {
+    n: o.n,
+    channel: channelConfig,
+    seed: o.seed,
+    games: o.games,
+    priorBits: Math.log2(o.n),
+    queriesToHit: { mean: mean(hits), min: hits.length ? Math.min(...hits) : NaN, max: hits.length ? Math.max(...hits) : NaN, unresolved: records.length - hits.length },
+    queriesToPin: { mean: mean(pins), max: pins.length ? Math.max(...pins) : NaN, unresolved: records.length - pins.length },
+    bitsPerQuery: allBits.reduce((a, b) => a + b, 0) / allBits.length,
+    bitsByQuery,
+    measured: log.report(),
+    records,
+  };
+}
