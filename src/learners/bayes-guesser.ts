@@ -285,6 +285,7 @@ function mapCell(post: Float64Array): number {
 export const bayesGuesserFamily: LearnerFamily<BayesGuesserConfig> = {
   id: 'bayes-guesser',
   doc: 'Exact posterior over the guessing game’s N cells; queries that maximise expected information. Capacity: N.',
+  configSchema: bayesGuesserConfigSchema,
   parseConfig: (input) => bayesGuesserConfigSchema.parse(input ?? {}),
   create: (env, config) => new BayesGuesser(env, config),
 };

@@ -184,6 +184,7 @@ export class CemLearner implements Learner {
 export const cemFamily: LearnerFamily<CemConfig> = {
   id: 'cem',
   doc: 'Cross-entropy method per task: a Gaussian over actions refit to the best fraction of each population. Capacity: population.',
+  configSchema: cemConfigSchema,
   parseConfig: (input) => cemConfigSchema.parse(input ?? {}),
   create: (env, config) => new CemLearner(env, config),
 };

@@ -6,6 +6,7 @@
  * Learners run inside workers; everything they exchange is plain data (wall 3), and every
  * random draw comes from a seeded `Stream` (wall 2).
  */
+import type { z } from 'zod';
 import type { Stream } from '../core/rng.ts';
 import type { ActionSpace } from '../core/types.ts';
 
@@ -61,6 +62,8 @@ export interface Learner {
 export interface LearnerFamily<C = Record<string, unknown>> {
   readonly id: string;
   readonly doc: string;
+  /** The hyperparameter schema (defaults, ranges, one-line docs): listings and the CLI read it. */
+  readonly configSchema: z.ZodType;
   /** Parses and defaults hyperparameters; unknown keys are rejected. */
   parseConfig(input: unknown): C;
   create(env: LearnerEnv, config: C, seed: number): Learner | Promise<Learner>;

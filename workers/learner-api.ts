@@ -1,0 +1,24 @@
+/**
+ * The learner worker's API: training runs here, never on a UI thread, and only plain data
+ * (configs, curve points, results) crosses the boundary. No DOM and no Node imports, so the
+ * browser worker and the Node worker expose the same object.
+ */
+import { runTraining, type CurvePoint, type TrainResult } from '../src/experiments/train.ts';
+
+/** What a learner worker exposes over comlink. */
+export interface LearnerApi {
+  /** Runs one training experiment; `onPoint` (a comlink proxy) receives each curve point. */
+  train(config: unknown, onPoint?: (p: CurvePoint, total: number) => void): Promise<TrainResult>;
+}
+
+/** Builds the API; `initTf` picks the tfjs backend for this runtime before any learner is built. */
+export function createLearnerApi(initTf: () => Promise<{ backend: string; fallbackReason?: string }>): LearnerApi {
+  let ready: Promise<{ backend: string; fallbackReason?: string }> | undefined;
+  return {
+    async train(config, onPoint) {
+      ready ??= initTf();
+      await ready;
+      return runTraining(config, onPoint);
+    },
+  };
+}
