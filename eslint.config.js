@@ -9,6 +9,13 @@ const clockAndDice = [
   { object: 'Date', property: 'now', message: 'Simulation time is the step count, never the clock.' },
   { object: 'performance', property: 'now', message: 'Simulation time is the step count, never the clock.' },
 ];
+const pixiImports = { group: ['pixi.js', 'pixi.js/*', '@pixi/*'], message: 'pixi.js belongs in src/ui/ only.' };
+// Wall 1: learners, the meta-agent and feedback get world facts only as plain data (LearnerEnv):
+// never check code (it lives in worlds/) nor probe tasks (src/anchors/probe.ts).
+const wallImports = {
+  group: ['**/anchors/probe*', '**/worlds', '**/worlds/**'],
+  message: 'Wall 1: learners, the meta-agent and feedback never import probe tasks or world/check code; they get plain data (LearnerEnv) and anchor verdicts through the AnchorOracle.',
+};
 const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'indexedDB', 'HTMLElement', 'HTMLCanvasElement'].map(
   (name) => ({ name, message: 'The core imports no DOM: only src/ui/ may touch it.' }),
 );
@@ -28,7 +35,7 @@ export default tseslint.config(
     // The UI and the browser test pages are the only code that may touch the DOM.
     ignores: ['src/ui/**', 'tests/browser/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['pixi.js', 'pixi.js/*', '@pixi/*'], message: 'pixi.js belongs in src/ui/ only.' }] }],
+      'no-restricted-imports': ['error', { patterns: [pixiImports] }],
       'no-restricted-globals': ['error', ...domGlobals],
     },
   },
@@ -38,5 +45,10 @@ export default tseslint.config(
     files: ['worlds/**/*.ts', 'workers/**/*.ts', 'src/**/*.ts'],
     ignores: ['src/cli/**', 'src/ui/**', 'src/bench/**'],
     rules: { 'no-restricted-properties': ['error', ...clockAndDice] },
+  },
+  {
+    // A later block's options for the same rule replace the earlier ones: repeat the pixi pattern.
+    files: ['src/learners/**/*.ts', 'src/meta/**/*.ts', 'src/feedback/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [pixiImports, wallImports] }] },
   },
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { playGuessingGame, type GuessingGameReport } from '../../src/feedback/guessing-game.ts';
+import { playGuessingGame, type GuessingGameReport } from '../../src/experiments/guessing-game.ts';
 
 const SIZES = [64, 256, 1024] as const;
 const CHANNELS = ['binary', 'hotcold', 'graded'] as const;

@@ -15,9 +15,9 @@ import { Stream } from '../core/rng.ts';
 import { resolveParams, WorldRuntime } from '../core/runtime.ts';
 import { BayesGuesser, bayesGuesserConfigSchema } from '../learners/bayes-guesser.ts';
 import { GUESS_MAX_N, guess, guessDefaultMetric, type GuessTask } from '../../worlds/guess.ts';
-import { parseChannelConfig, FeedbackChannel, type ChannelConfig } from './channels.ts';
-import { FeedbackLog, type InformationReport } from './information.ts';
-import { compileMetric, metricOf } from './metric.ts';
+import { parseChannelConfig, FeedbackChannel, type ChannelConfig } from '../feedback/channels.ts';
+import { FeedbackLog, type InformationReport } from '../feedback/information.ts';
+import { compileMetric, metricOf } from '../feedback/metric.ts';
 
 /** Options of a guessing game (zod-validated; unknown keys rejected). */
 export const guessingGameSchema = z.strictObject({

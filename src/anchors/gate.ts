@@ -1,0 +1,488 @@
+/**
+ * Safeguards: what stands between the meta-agent's preference and the adopted metric.
+ *
+ * A `Safeguard` reviews one proposal with budgeted access to anchor ground truth (an
+ * `AnchorOracle`) and returns a `Decision`: accepted or rejected, why (one sentence with the
+ * numbers), the agreement statistics and the budget spent. Three ship here:
+ * - `agreementGate` (the anchor gate, also exported as `anchorGate`): agreement ≥ τ(α) and
+ *   ground-truth non-regression within slack(α); locked to the ground-truth metric at α = 1;
+ * - `nonRegressionOnly`: ground-truth non-regression alone;
+ * - `quarantine`: fits Gao's proxy-vs-gold curve as optimisation goes on and rejects (and advises
+ *   a rollback) once the fitted gold turns down.
+ *
+ * ## The α mapping (shown in the UI; `gateThresholds`, `ALPHA_MAPPING`)
+ *   τ(α)     = 2α − 1            minimum agreement: −1 at α = 0 (anything goes), 0 at ½, 1 at 1
+ *   slack(α) = (1 − α) / (2α)    allowed fall of the best learner's GT pass rate: ∞ at 0, 1 at ⅓
+ *                                (pass rates live in [0, 1], so below α = ⅓ it never binds),
+ *                                0.25 at ⅔, 0.125 at 0.8, 0 at 1
+ *   locked   = (α = 1)           only the ground-truth metric itself is adopted
+ * Both are simple, monotone and hit the ends the design asks for: at α = 0 nothing is checked
+ * (uncontrolled drift), at α = 1 nothing but the designer's check is allowed (built-in bias).
+ *
+ * ## Agreement (see agreement.ts)
+ * Rank agreement is Kendall τ-b between the metric's goodness and the verdict margin. Because τ-b
+ * cannot see a pass threshold — and loosening the threshold is a way to flatter learners — the
+ * gate also asks threshold agreement, Cohen's κ between "metric passes" and "ground truth
+ * passes", to reach the same τ(α). ROC AUC is recorded as a secondary figure.
+ *
+ * ## Ground-truth non-regression, made computable with the oracle
+ * "The GT pass rate of the current best learner does not fall by more than slack(α)": the best
+ * learner under a metric is the population member with the highest mean goodness over the anchor
+ * tasks (measurements are free; an undefined value counts as the worst finite goodness of that
+ * metric on the matrix; ties go to the earlier member). If the proposed metric picks the same
+ * member as the current one, nothing can fall and nothing is bought. Otherwise both members' rows
+ * of anchor verdicts are bought and drop = rate(current best) − rate(proposed best) must be
+ * ≤ slack. When slack ≥ 1 the check cannot bind and is skipped. When the budget cannot pay for
+ * the rows, the proposal is rejected: an unverifiable proposal is not adopted.
+ *
+ * ## Budget
+ * The oracle is per generation and shared (proposers may spend it too). The gate buys, in order:
+ * an agreement sample of `sampleSize` cells from a seeded permutation of the matrix (the same
+ * cells for every proposal of the generation, so after the first proposal it is free), then the
+ * rows the non-regression check needs. Agreement is computed on every verdict revealed so far in
+ * the generation. Fewer than `minEvidence` revealed verdicts: rejected.
+ */
+import { Stream } from '../core/rng.ts';
+import { metricToSpec, type Metric, type MetricSpec } from '../metrics/index.ts';
+import { goodness, metricAgreement, type Agreement } from './agreement.ts';
+import { fitGao, gaoSlope, gaoTurnedDown, type GaoFit, type GaoForm, type GoldPoint } from './gao.ts';
+import type { AnchorOracle, Cell } from './oracle.ts';
+
+/** The α mapping as formulas (for the UI and docs). */
+export const ALPHA_MAPPING = Object.freeze({
+  minAgreement: 'τ(α) = 2α − 1',
+  slack: 'slack(α) = (1 − α) / (2α), ∞ at α = 0',
+  locked: 'locked to the ground-truth metric iff α = 1',
+});
+
+/** What a gate strength α requires. */
+export interface GateThresholds {
+  readonly alpha: number;
+  /** τ(α): the least agreement (τ-b and κ) a proposal needs. −1 at α = 0. */
+  readonly minAgreement: number;
+  /** slack(α): the largest allowed fall of the best learner's anchor GT pass rate. Infinity at α = 0. */
+  readonly slack: number;
+  /** α = 1: only the ground-truth metric is adopted. */
+  readonly locked: boolean;
+}
+
+/** The thresholds for gate strength α ∈ [0, 1] (τ = 2α − 1, slack = (1 − α)/(2α), locked at 1). */
+export function gateThresholds(alpha: number): GateThresholds {
+  if (!(alpha >= 0 && alpha <= 1)) throw new RangeError(`gate strength α must be in [0, 1], got ${alpha}`);
+  return Object.freeze({
+    alpha,
+    minAgreement: 2 * alpha - 1,
+    slack: alpha === 0 ? Infinity : (1 - alpha) / (2 * alpha),
+    locked: alpha === 1,
+  });
+}
+
+/** A proposed metric: what the meta-agent hands a safeguard. */
+export interface Proposal {
+  readonly metric: Metric;
+  /** Id (or text) of the metric it was derived from; null for a root. */
+  readonly parent: string | null;
+  /** The mutation operator that produced it ("swap-measurement", "soften-threshold", …). */
+  readonly operator: string;
+}
+
+/** What a safeguard may consult besides the proposal. */
+export interface SafeguardContext {
+  /** Budgeted anchor ground truth of this generation's population. */
+  readonly oracle: AnchorOracle;
+  /** The metric adopted now (what the population was trained on). */
+  readonly current: Metric;
+  readonly generation: number;
+  /** How far the learners have moved from where they started (the quarantine needs it; e.g. parameter distance from init). */
+  readonly distance?: number;
+}
+
+/** The non-regression check of one proposal. */
+export interface RegressionCheck {
+  /**
+   * `same-best`: both metrics pick the same member (nothing can fall); `vacuous`: slack ≥ 1;
+   * `measured`: both rows bought and compared; `unaffordable`: the budget could not pay for them.
+   */
+  readonly status: 'same-best' | 'vacuous' | 'measured' | 'unaffordable';
+  readonly currentBest: string;
+  readonly proposedBest: string;
+  /** Anchor GT pass rates of the two members (null when not bought). */
+  readonly currentRate: number | null;
+  readonly proposedRate: number | null;
+  /** currentRate − proposedRate (0 for same-best, null when not measured). */
+  readonly drop: number | null;
+  /** Allowed drop; null = unbounded. */
+  readonly slack: number | null;
+  readonly ok: boolean;
+}
+
+/** Advice to roll back the adopted metric (quarantine). */
+export interface RollbackAdvice {
+  /** The generation whose adopted metric was in force nearest the fitted peak. */
+  readonly generation: number;
+  readonly metric: MetricSpec;
+  readonly d: number;
+  readonly peak: number;
+}
+
+/** One recorded decision (plain data: goes into the run record as is). */
+export interface Decision {
+  readonly generation: number;
+  readonly safeguard: string;
+  /** The proposed metric (expression text, direction, threshold). */
+  readonly metric: MetricSpec;
+  readonly parent: string | null;
+  readonly operator: string;
+  /** Agreement with ground truth on the anchor verdicts revealed when deciding. */
+  readonly agreement: Agreement;
+  readonly regression: RegressionCheck | null;
+  /** Verdicts this review bought. */
+  readonly budgetSpent: number;
+  readonly accepted: boolean;
+  /** One sentence, with the numbers. */
+  readonly reason: string;
+  /** The thresholds applied (agreement gate), else null. */
+  readonly thresholds: { readonly alpha: number; readonly minAgreement: number; readonly slack: number | null; readonly locked: boolean } | null;
+  /** The proxy-vs-gold fit (quarantine), else null. */
+  readonly fit: GaoFit | null;
+  readonly rollback: RollbackAdvice | null;
+}
+
+/** A pluggable safeguard: given a proposal and budgeted anchor queries, accept or reject with a reason. */
+export interface Safeguard {
+  readonly name: string;
+  review(proposal: Proposal, context: SafeguardContext): Decision;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+/** Same expression, direction and threshold. */
+export function sameMetric(a: Metric, b: Metric): boolean {
+  return a.expression === b.expression && a.direction === b.direction && Object.is(a.threshold, b.threshold);
+}
+
+/** A metric as one readable phrase: `restError (lower, pass ≤ 0.5)`. */
+export function describeMetric(m: Metric | MetricSpec): string {
+  return `${m.expression} (${m.direction}, pass ${m.direction === 'lower' ? '≤' : '≥'} ${m.threshold})`;
+}
+
+const f2 = (x: number | null): string => (x === null || Number.isNaN(x) ? 'undefined' : x === Infinity ? '∞' : x.toFixed(2));
+// Slack values such as slack(0.8) = 0.125 need a third decimal.
+const f3 = (x: number | null): string => (x === null ? '∞' : x === Infinity ? '∞' : x.toFixed(3));
+
+/** Mean goodness of each member over the anchor tasks (free); undefined values count as the metric's worst finite goodness. */
+export function memberScores(oracle: AnchorOracle, metric: Metric): number[] {
+  const good = oracle.values(metric).map((row) => row.map((v) => goodness(metric.direction, v)));
+  let worst = Infinity;
+  for (const row of good) for (const g of row) if (Number.isFinite(g) && g < worst) worst = g;
+  if (worst === Infinity) return good.map(() => -Infinity);
+  return good.map((row) => row.reduce((s, g) => s + (Number.isFinite(g) ? g : worst), 0) / Math.max(1, row.length));
+}
+
+/** Index of the member a metric ranks best (earliest on ties). */
+export function bestMember(oracle: AnchorOracle, metric: Metric): number {
+  const scores = memberScores(oracle, metric);
+  let best = 0;
+  for (let m = 1; m < scores.length; m++) if ((scores[m] as number) > (scores[best] as number)) best = m;
+  return best;
+}
+
+const rowCells = (oracle: AnchorOracle, member: number): Cell[] => oracle.tasks.map((_, task) => ({ member, task }));
+
+/** Anchor GT pass rate of a member, buying its row (throws BudgetExhaustedError if unaffordable). */
+function buyRowRate(oracle: AnchorOracle, member: number): number {
+  const verdicts = oracle.queryAll(rowCells(oracle, member));
+  return verdicts.length > 0 ? verdicts.filter((v) => v.pass).length / verdicts.length : 0;
+}
+
+/** Ground-truth non-regression of `proposed` against `current` within `slack` (buys at most two rows). */
+export function checkNonRegression(oracle: AnchorOracle, current: Metric, proposed: Metric, slack: number): RegressionCheck {
+  const cur = bestMember(oracle, current);
+  const prop = bestMember(oracle, proposed);
+  const base = { currentBest: oracle.members[cur] as string, proposedBest: oracle.members[prop] as string, slack: Number.isFinite(slack) ? slack : null };
+  if (cur === prop) return { ...base, status: 'same-best', currentRate: null, proposedRate: null, drop: 0, ok: true };
+  if (!(slack < 1)) return { ...base, status: 'vacuous', currentRate: null, proposedRate: null, drop: null, ok: true };
+  const cells = [...rowCells(oracle, cur), ...rowCells(oracle, prop)];
+  if (oracle.costOf(cells) > oracle.remaining) return { ...base, status: 'unaffordable', currentRate: null, proposedRate: null, drop: null, ok: false };
+  const currentRate = buyRowRate(oracle, cur);
+  const proposedRate = buyRowRate(oracle, prop);
+  const drop = currentRate - proposedRate;
+  // Pass rates are k/T fractions: a tiny tolerance keeps drop = slack (e.g. 2/16 vs 0.125) on the right side.
+  return { ...base, status: 'measured', currentRate, proposedRate, drop, ok: drop <= slack + 1e-12 };
+}
+
+function regressionPhrase(r: RegressionCheck): string {
+  switch (r.status) {
+    case 'same-best':
+      return `both metrics rank ${r.currentBest} best, so its GT pass rate cannot fall`;
+    case 'vacuous':
+      return `non-regression cannot bind (slack ${f3(r.slack)} ≥ 1)`;
+    case 'unaffordable':
+      return `non-regression could not be verified: the budget cannot pay for the rows of ${r.currentBest} and ${r.proposedBest}`;
+    case 'measured':
+      return `the best learner's anchor GT pass rate goes ${f2(r.currentRate)} (${r.currentBest}) → ${f2(r.proposedRate)} (${r.proposedBest}), drop ${f2(r.drop)} ${r.ok ? '≤' : '>'} slack ${f3(r.slack)}`;
+  }
+}
+
+function agreementPhrase(a: Agreement): string {
+  return `τ-b ${f2(a.tauB)}, κ ${f2(a.kappa)}, AUC ${f2(a.auc)} on ${a.n} anchor verdicts`;
+}
+
+function decision(
+  proposal: Proposal,
+  ctx: SafeguardContext,
+  safeguard: string,
+  spentBefore: number,
+  fields: Pick<Decision, 'accepted' | 'reason' | 'agreement'> & Partial<Pick<Decision, 'regression' | 'thresholds' | 'fit' | 'rollback'>>,
+): Decision {
+  return {
+    generation: ctx.generation,
+    safeguard,
+    metric: metricToSpec(proposal.metric),
+    parent: proposal.parent,
+    operator: proposal.operator,
+    budgetSpent: ctx.oracle.spent - spentBefore,
+    regression: null,
+    thresholds: null,
+    fit: null,
+    rollback: null,
+    ...fields,
+  };
+}
+
+/** Buys up to `size` verdicts of a seeded permutation of the matrix (stops quietly when the budget runs out). */
+function buySample(oracle: AnchorOracle, seed: number, generation: number, size: number): void {
+  const n = oracle.members.length * oracle.tasks.length;
+  const order = Array.from({ length: n }, (_, i) => i);
+  const rng = new Stream([seed, 'gate:sample', generation]);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  for (const i of order.slice(0, Math.min(size, n))) {
+    const member = Math.floor(i / oracle.tasks.length);
+    const task = i % oracle.tasks.length;
+    if (!oracle.isRevealed(member, task)) {
+      if (oracle.remaining < 1) return;
+      oracle.query(member, task);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a) the anchor gate
+
+/** Options of the anchor gate. */
+export interface AgreementGateOptions {
+  /** Gate strength α ∈ [0, 1]. */
+  readonly alpha: number;
+  /** The ground-truth metric (`groundTruthMetric(world, params)`): the only metric adopted at α = 1; null if the world has none. */
+  readonly groundTruth: Metric | null;
+  /** Run seed: picks the agreement sample's cells. */
+  readonly seed: number;
+  /** Cells of the per-generation agreement sample (default 24). */
+  readonly sampleSize?: number;
+  /** Fewest revealed verdicts the gate decides on (default 8). */
+  readonly minEvidence?: number;
+}
+
+/** The anchor gate: agreement (τ-b and κ) ≥ τ(α) and non-regression within slack(α); locked to ground truth at α = 1. */
+export function agreementGate(options: AgreementGateOptions): Safeguard {
+  const th = gateThresholds(options.alpha);
+  const sampleSize = options.sampleSize ?? 24;
+  const minEvidence = options.minEvidence ?? 8;
+  if (!(Number.isInteger(sampleSize) && sampleSize >= 0)) throw new RangeError(`sampleSize must be a non-negative integer, got ${sampleSize}`);
+  const thresholds = { alpha: th.alpha, minAgreement: th.minAgreement, slack: Number.isFinite(th.slack) ? th.slack : null, locked: th.locked };
+  const name = `anchor-gate(α=${th.alpha})`;
+  const gt = options.groundTruth;
+  const a = th.alpha;
+  return {
+    name,
+    review(proposal, ctx) {
+      const { oracle } = ctx;
+      const spent0 = oracle.spent;
+      const decide = (fields: Parameters<typeof decision>[4]): Decision => decision(proposal, ctx, name, spent0, { thresholds, ...fields });
+      if (th.locked) {
+        // Nothing to measure: the metric is fixed by design. Agreement is recorded from what is already bought.
+        const agreement = metricAgreement(proposal.metric, oracle.evidence());
+        if (gt !== null && sameMetric(proposal.metric, gt)) {
+          return decide({ accepted: true, agreement, reason: `accepted: locked to ground truth (α = 1) and this is the ground-truth metric ${describeMetric(gt)}.` });
+        }
+        const only = gt ? `only ${describeMetric(gt)} may be adopted` : 'this world has no ground-truth metric expression, so no metric may be adopted';
+        return decide({ accepted: false, agreement, reason: `rejected: locked to ground truth (α = 1); ${only}.` });
+      }
+      if (a === 0) {
+        const agreement = metricAgreement(proposal.metric, oracle.evidence());
+        return decide({ accepted: true, agreement, reason: 'accepted: the gate is open (α = 0: τ = −1, slack = ∞), no ground truth consulted.' });
+      }
+      buySample(oracle, options.seed, ctx.generation, sampleSize);
+      const regression = checkNonRegression(oracle, ctx.current, proposal.metric, th.slack);
+      const agreement = metricAgreement(proposal.metric, oracle.evidence());
+      const tau = th.minAgreement;
+      if (agreement.n < minEvidence) {
+        return decide({
+          accepted: false,
+          agreement,
+          regression,
+          reason: `rejected: only ${agreement.n} anchor verdicts could be bought (budget ${oracle.spent}/${oracle.budget}), the gate needs ${minEvidence}.`,
+        });
+      }
+      const failures: string[] = [];
+      if (agreement.tauB === null || agreement.tauB < tau) failures.push(`τ-b ${f2(agreement.tauB)} < τ(${a}) = ${f2(tau)}`);
+      if (agreement.kappa === null || agreement.kappa < tau) failures.push(`threshold κ ${f2(agreement.kappa)} < τ(${a}) = ${f2(tau)}`);
+      if (!regression.ok) failures.push(regressionPhrase(regression));
+      if (failures.length > 0) {
+        return decide({ accepted: false, agreement, regression, reason: `rejected: ${failures.join('; ')} (${agreementPhrase(agreement)}).` });
+      }
+      return decide({
+        accepted: true,
+        agreement,
+        regression,
+        reason: `accepted: τ-b ${f2(agreement.tauB)} and κ ${f2(agreement.kappa)} ≥ τ(${a}) = ${f2(tau)} (AUC ${f2(agreement.auc)}, ${agreement.n} anchor verdicts), and ${regressionPhrase(regression)}.`,
+      });
+    },
+  };
+}
+
+/** The anchor gate under its glossary name. */
+export const anchorGate = agreementGate;
+
+// ---------------------------------------------------------------------------------------------
+// (b) ground-truth non-regression alone
+
+/** Options of `nonRegressionOnly`: an explicit slack, or slack(α). */
+export type NonRegressionOptions = { readonly slack: number } | { readonly alpha: number };
+
+/** Accepts iff the best learner's anchor GT pass rate does not fall by more than the slack; no agreement threshold. */
+export function nonRegressionOnly(options: NonRegressionOptions): Safeguard {
+  const slack = 'slack' in options ? options.slack : gateThresholds(options.alpha).slack;
+  if (!(slack >= 0)) throw new RangeError(`slack must be ≥ 0, got ${slack}`);
+  const name = `non-regression(slack=${f3(slack)})`;
+  return {
+    name,
+    review(proposal, ctx) {
+      const spent0 = ctx.oracle.spent;
+      const regression = checkNonRegression(ctx.oracle, ctx.current, proposal.metric, slack);
+      const agreement = metricAgreement(proposal.metric, ctx.oracle.evidence());
+      return decision(proposal, ctx, name, spent0, {
+        accepted: regression.ok,
+        agreement,
+        regression,
+        reason: `${regression.ok ? 'accepted' : 'rejected'}: ${regressionPhrase(regression)}.`,
+      });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) quarantine: Gao's proxy-vs-gold curve
+
+/** Options of the quarantine. */
+export interface QuarantineOptions {
+  /** Gao's form: `selection` (best-of-n style search) or `rl` (gradient learners). */
+  readonly form: GaoForm;
+  /** Fewest fitted points (d > 0) before the fit may reject (default 4). */
+  readonly minPoints?: number;
+  /** Least R² before the fit may reject (default 0.5). */
+  readonly minR2?: number;
+  /** Judges proposals while the curve still rises (default: accept). */
+  readonly inner?: Safeguard;
+}
+
+/** One observation of the curve. */
+export interface QuarantinePoint extends GoldPoint {
+  readonly generation: number;
+  /** Anchor GT pass rate of the current metric's best learner; `gold` is its gain over the first observation. */
+  readonly rate: number;
+  /** The metric in force (adopted) when observed. */
+  readonly metric: MetricSpec;
+}
+
+/** The quarantine safeguard, with its curve for the UI and the runner. */
+export interface QuarantineSafeguard extends Safeguard {
+  /** Observations so far, oldest first. */
+  readonly history: readonly QuarantinePoint[];
+  /** Observes this generation's point (once per generation; call it every generation, proposals or not). Null if the budget cannot pay. */
+  observe(context: SafeguardContext): QuarantinePoint | null;
+  /** The current fit, or null with too few points. */
+  fit(): GaoFit | null;
+  /** Forgets the curve (after the runner acted on a rollback: optimisation restarts). */
+  reset(): void;
+}
+
+/**
+ * Quarantine: each generation it observes gold = the anchor GT pass rate of the current metric's
+ * best learner (one row of verdicts) at the distance d the runner supplies, fits Gao's form to
+ * the gain over the first observation, and once the fitted gold is falling at the current d
+ * (with ≥ minPoints points and R² ≥ minR2) rejects every proposal and advises rolling back to the
+ * metric that was in force nearest the fitted peak. Until then it defers to `inner` (or accepts).
+ */
+export function quarantine(options: QuarantineOptions): QuarantineSafeguard {
+  const minPoints = options.minPoints ?? 4;
+  const minR2 = options.minR2 ?? 0.5;
+  const name = `quarantine(${options.form}${options.inner ? `, ${options.inner.name}` : ''})`;
+  let history: QuarantinePoint[] = [];
+
+  const distanceOf = (ctx: SafeguardContext): number => {
+    const d = ctx.distance;
+    if (d === undefined || !Number.isFinite(d) || d < 0) throw new RangeError(`quarantine needs context.distance, a finite d ≥ 0 (got ${String(d)})`);
+    return d;
+  };
+
+  const self: QuarantineSafeguard = {
+    name,
+    get history() {
+      return history.slice();
+    },
+    observe(ctx) {
+      const d = distanceOf(ctx);
+      const seen = history.find((p) => p.generation === ctx.generation);
+      if (seen) return seen;
+      const best = bestMember(ctx.oracle, ctx.current);
+      if (ctx.oracle.costOf(rowCells(ctx.oracle, best)) > ctx.oracle.remaining) return null;
+      const rate = buyRowRate(ctx.oracle, best);
+      const baseline = history[0]?.rate ?? rate;
+      const point: QuarantinePoint = { generation: ctx.generation, d, rate, gold: rate - baseline, metric: metricToSpec(ctx.current) };
+      history.push(point);
+      return point;
+    },
+    fit() {
+      return fitGao(history, options.form);
+    },
+    reset() {
+      history = [];
+    },
+    review(proposal, ctx) {
+      const spent0 = ctx.oracle.spent;
+      const d = distanceOf(ctx);
+      const observed = self.observe(ctx);
+      const fit = self.fit();
+      const agreement = () => metricAgreement(proposal.metric, ctx.oracle.evidence());
+      const fitText = fit ? `${fit.form} fit a ${fit.a.toFixed(3)}, b ${fit.b.toFixed(3)}, R² ${fit.r2.toFixed(2)} on ${fit.n} points` : `no fit yet (${history.filter((p) => p.d > 0).length} points with d > 0)`;
+      const confident = fit !== null && fit.n >= minPoints && fit.r2 >= minR2;
+      if (confident && gaoTurnedDown(fit, d)) {
+        const peak = fit.peak ?? 0;
+        let at = history[0] as QuarantinePoint;
+        for (const p of history) if (Math.abs(p.d - peak) < Math.abs(at.d - peak)) at = p;
+        const rollback: RollbackAdvice = { generation: at.generation, metric: at.metric, d: at.d, peak };
+        return decision(proposal, ctx, name, spent0, {
+          accepted: false,
+          agreement: agreement(),
+          fit,
+          rollback,
+          reason: `rejected: the fitted gold curve turns down at d = ${d.toFixed(3)} (slope ${gaoSlope(fit.form, fit.a, fit.b, d).toFixed(3)}, peak d* = ${peak.toFixed(3)}; ${fitText}), roll back to the metric of generation ${at.generation}, ${describeMetric(at.metric)}.`,
+        });
+      }
+      const state = `${observed ? '' : 'no gold observed this generation (budget); '}${
+        confident ? `fitted gold still rising at d = ${d.toFixed(3)} (slope ${gaoSlope(fit.form, fit.a, fit.b, d).toFixed(3)}; ${fitText})` : `not enough evidence to call a turn (${fitText}; needs ${minPoints} points and R² ≥ ${minR2})`
+      }`;
+      if (options.inner) {
+        const inner = options.inner.review(proposal, ctx);
+        return { ...inner, safeguard: name, budgetSpent: ctx.oracle.spent - spent0, fit, reason: `${inner.reason.replace(/\.$/, '')}; quarantine: ${state}.` };
+      }
+      return decision(proposal, ctx, name, spent0, { accepted: true, agreement: agreement(), fit, reason: `accepted: ${state}.` });
+    },
+  };
+  return self;
+}
