@@ -6,9 +6,15 @@ import type { AnyWorld } from '../src/core/types.ts';
 import { InputError } from '../src/core/runtime.ts';
 import { projectile } from './projectile.ts';
 import { multiTarget } from './multi-target.ts';
+import { balance } from './balance.ts';
+import { guess } from './guess.ts';
+import { pusher } from './pusher.ts';
+import { sensor } from './sensor.ts';
+import { hoops } from './hoops.ts';
+import { flip } from './flip.ts';
 
 /** Every registered world, in listing order. */
-export const WORLDS: readonly AnyWorld[] = [projectile, multiTarget];
+export const WORLDS: readonly AnyWorld[] = [projectile, multiTarget, balance, guess, pusher, sensor, hoops, flip];
 
 const byId = new Map(WORLDS.map((w) => [w.id, w]));
 

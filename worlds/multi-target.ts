@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { defineChecks, type GroundTruthCheck } from '../src/core/checks.ts';
 import { SPLITS, type MeasurementSpec, type Simulator, type WorldDef } from '../src/core/types.ts';
-import { LauncherScene, launcherParamShape, sampleTargetX, shiftedGravity, THROW_HIGH, THROW_LOW, type LauncherParams } from './shared/launcher.ts';
+import { LauncherScene, launcherParamShape, launcherPassive, sampleTargetX, shiftedGravity, THROW_HIGH, THROW_LOW, type LauncherParams } from './shared/launcher.ts';
 
 /** The most targets a task can have. */
 export const MAX_TARGETS = 8;
@@ -77,6 +77,7 @@ export const multiTarget: WorldDef<MultiTargetParams, MultiTargetTask> = {
   }),
   measurements,
   checks,
+  defaultMetric: (p) => ({ expression: 'meanRestError', direction: 'lower', threshold: p.zoneHalfWidth }),
   featureNames: (p) => [...Array.from({ length: p.k }, (_, i) => `target${i + 1}`), 'gravity'],
   taskFeatures: (t, p) => [...Array.from({ length: p.k }, (_, i) => t.targets[i] ?? 0), t.overrides?.gravity ?? p.gravity],
   sampleTask(rng, split, p) {
@@ -85,6 +86,8 @@ export const multiTarget: WorldDef<MultiTargetParams, MultiTargetTask> = {
     if (kind === 0) return { split, targets, overrides: { gravity: shiftedGravity(rng, p.gravity) } };
     return { split, targets };
   },
+  // The energy check's scene: a random throw left to itself.
+  passive: (p, rng) => launcherPassive(p, rng),
   createSimulator(p): Simulator<MultiTargetTask> {
     const scene = new LauncherScene(p);
     return {

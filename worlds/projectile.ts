@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { defineChecks } from '../src/core/checks.ts';
 import { SPLITS, type MeasurementSpec, type Simulator, type WorldDef } from '../src/core/types.ts';
-import { LauncherScene, launcherParamShape, sampleTargetX, shiftedGravity, THROW_HIGH, THROW_LOW, type LauncherParams } from './shared/launcher.ts';
+import { LauncherScene, launcherParamShape, launcherPassive, sampleTargetX, shiftedGravity, THROW_HIGH, THROW_LOW, type LauncherParams } from './shared/launcher.ts';
 
 /** Parameters: the shared launcher table. */
 const params = z.strictObject({ ...launcherParamShape });
@@ -56,6 +56,7 @@ export const projectile: WorldDef<ProjectileParams, ProjectileTask> = {
   actionSpace: () => ({ names: ['angle', 'speed'], low: [...THROW_LOW], high: [...THROW_HIGH], units: ['deg', 'm/s'] }),
   measurements,
   checks,
+  defaultMetric: (p) => ({ expression: 'restError', direction: 'lower', threshold: p.zoneHalfWidth }),
   featureNames: () => ['targetX', 'gravity'],
   taskFeatures: (t, p) => [t.targetX, t.overrides?.gravity ?? p.gravity],
   sampleTask(rng, split, p) {
@@ -65,6 +66,8 @@ export const projectile: WorldDef<ProjectileParams, ProjectileTask> = {
     if (kind === 0) return { split, targetX, overrides: { gravity: shiftedGravity(rng, p.gravity) } };
     return { split, targetX };
   },
+  // The energy check's scene: a random throw left to itself.
+  passive: (p, rng) => launcherPassive(p, rng),
   createSimulator(p): Simulator<ProjectileTask> {
     const scene = new LauncherScene(p);
     return {

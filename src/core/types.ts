@@ -49,7 +49,7 @@ export interface Trajectory {
 export interface Consequence {
   readonly episode: number;
   readonly steps: number;
-  /** The episode reached its natural end (the body came to rest). */
+  /** The episode reached its natural end (the body came to rest, the pole fell). */
   readonly terminated: boolean;
   /** The episode hit the time limit first. */
   readonly truncated: boolean;
@@ -88,8 +88,53 @@ export interface Simulator<T extends TaskBase> {
   run(task: T, action: readonly number[], rng: Stream, options: EpisodeOptions): RawOutcome;
 }
 
-/** A world: one physics scenario. See worlds/TEMPLATE.md for a commented example. */
-export interface WorldDef<P extends object = Record<string, unknown>, T extends TaskBase = TaskBase> {
+/**
+ * What a closed-loop policy observes every step, declared up front (Gymnasium's observation
+ * space). `low`/`high` are the typical range, not hard bounds: observations may leave it (a
+ * falling pole does). The runtime uses the range to scale the random policy of `random` mode.
+ */
+export interface ObservationSpace {
+  readonly names: readonly string[];
+  readonly low: readonly number[];
+  readonly high: readonly number[];
+  readonly units: readonly string[];
+}
+
+/**
+ * One closed-loop episode slot: one physics engine, reused across episodes by snapshot restore.
+ * The runtime keeps one per concurrent episode and steps them in lockstep, so one batched policy
+ * call serves them all. Observation and action vectors are views into the runtime's buffers.
+ */
+export interface ClosedLoopSimulator<T extends TaskBase> {
+  /** Starts an episode (restores the engine, applies the task) and writes the first observation. */
+  reset(task: T, rng: Stream, observation: Float64Array): void;
+  /**
+   * Applies one action (already inside the action box) for one control step, writes the next
+   * observation and returns true when the episode has ended (terminated or truncated).
+   */
+  step(action: Float64Array, observation: Float64Array): boolean;
+  /** The episode's outcome once `step` returned true (the runtime adds the trajectory). */
+  outcome(): Omit<RawOutcome, 'trajectory'>;
+}
+
+/** Kinetic and gravitational potential energy of a scene, in one consistent unit. */
+export interface EnergyReading {
+  readonly kinetic: number;
+  readonly potential: number;
+}
+
+/**
+ * A world's physics left to itself, for the checker's energy sanity check: the scene starts in a
+ * representative moving state (a throw in flight, a pole released from a tilt) and `step`
+ * advances it by one fixed step with no action at all.
+ */
+export interface PassiveScene {
+  step(): void;
+  energy(): EnergyReading;
+}
+
+/** What every world declares, one-shot or closed-loop. */
+export interface WorldBase<P extends object, T extends TaskBase> {
   readonly id: string;
   readonly version: number;
   readonly title: string;
@@ -106,12 +151,51 @@ export interface WorldDef<P extends object = Record<string, unknown>, T extends 
   featureNames?(params: P): string[];
   /** A task's features for learners, in `featureNames` order (resolved params include overrides). */
   taskFeatures?(task: T, params: P): number[];
+  /**
+   * The metric learners optimise unless told otherwise: an expression over measurements, its
+   * direction and its pass threshold (e.g. projectile: `restError`, lower, zone half-width).
+   */
+  defaultMetric?(params: P): { expression: string; direction: 'lower' | 'higher'; threshold: number };
   /** Draws one task of a split; probe tasks include shifted ones. */
   sampleTask(rng: Stream, split: Split, params: P): T;
+  /**
+   * The scene left to itself for the checker's energy check (see PassiveScene); `rng` picks the
+   * starting state. Every physics world should have one.
+   */
+  passive?(params: P, rng: Stream): PassiveScene;
+  /** Set to false by worlds without a physics scene (the guessing game): no energy check. */
+  readonly physics?: boolean;
+}
+
+/** A one-shot world: one action vector per episode. See worlds/TEMPLATE.md for a commented example. */
+export interface WorldDef<P extends object = Record<string, unknown>, T extends TaskBase = TaskBase> extends WorldBase<P, T> {
+  /** One-shot is the default; the field may be left out. */
+  readonly kind?: 'one-shot';
   /** Builds a simulator for fully resolved parameters (task overrides already applied). */
   createSimulator(params: P): Simulator<T>;
 }
 
+/** A closed-loop world: a policy is called every control step (see src/core/policy.ts). */
+export interface ClosedLoopWorldDef<P extends object = Record<string, unknown>, T extends TaskBase = TaskBase> extends WorldBase<P, T> {
+  readonly kind: 'closed-loop';
+  observationSpace(params: P): ObservationSpace;
+  /** Seconds of simulated time per control step (the trajectory's dt). */
+  readonly controlDt: number;
+  /** Upper bound on control steps per episode (the runtime sizes its buffers by it). */
+  maxSteps(params: P): number;
+  /** Builds one episode slot for fully resolved parameters (task overrides already applied). */
+  createClosedLoop(params: P): ClosedLoopSimulator<T>;
+}
+
 /** A world whose parameter and task types are erased: what registries and workers handle. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyWorld = WorldDef<any, any>;
+export type AnyWorld = WorldDef<any, any> | ClosedLoopWorldDef<any, any>;
+
+/** A closed-loop world with erased types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyClosedLoopWorld = ClosedLoopWorldDef<any, any>;
+
+/** True for closed-loop worlds (one-shot is the default when `kind` is absent). */
+export function isClosedLoop(world: AnyWorld): world is AnyClosedLoopWorld {
+  return world.kind === 'closed-loop';
+}

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { checkWorld } from '../../src/core/checkWorld.ts';
 import { defineChecks } from '../../src/core/checks.ts';
-import type { AnyWorld } from '../../src/core/types.ts';
+import type { AnyClosedLoopWorld, AnyWorld } from '../../src/core/types.ts';
+import { balance } from '../../worlds/balance.ts';
 import { projectile } from '../../worlds/projectile.ts';
 
 // Broken variants of a good world: the checker must catch each, naming the property.
@@ -70,5 +71,69 @@ describe('checkWorld catches broken worlds', () => {
     }).toThrow(TypeError);
     expect(() => (projectile.checks.checks as unknown as unknown[]).push({})).toThrow(TypeError);
     expect(projectile.checks.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('checkWorld on closed-loop worlds', () => {
+  const closed = (patch: Partial<AnyClosedLoopWorld>): AnyWorld => ({ ...balance, ...patch }) as AnyWorld;
+
+  it('passes the real balance world (in process)', async () => {
+    const r = await checkWorld(balance, { cases: 30 });
+    expect(r.problems).toEqual([]);
+    expect(r.passed).toContain('bitwise identical whatever the batch composition');
+    expect(r.passed).toContain('energy does not grow over 1,000 passive steps');
+  });
+
+  it('flags state shared between lockstep lanes (the episode depends on its batch)', async () => {
+    // One counter for all slots, zeroed on reset: exact when episodes run one at a time,
+    // wrong as soon as other episodes step in lockstep with it.
+    let shared = 0;
+    const leaky = closed({
+      createClosedLoop(p) {
+        const inner = balance.createClosedLoop(p);
+        return {
+          reset(t, rng, obs) {
+            shared = 0;
+            inner.reset(t, rng, obs);
+          },
+          step(a, obs) {
+            shared++;
+            return inner.step(a, obs);
+          },
+          outcome() {
+            const o = inner.outcome();
+            return { ...o, measurements: { ...o.measurements, cartTravel: (o.measurements.cartTravel as number) + shared } };
+          },
+        };
+      },
+    });
+    const r = await checkWorld(leaky, { cases: 20 });
+    const properties = new Set(r.problems.map((p) => p.property));
+    expect(properties).toEqual(new Set(['bitwise identical whatever the batch composition']));
+    expect(r.problems[0]?.message).toMatch(/lockstep batch \(lanes \d+/);
+    expect(r.problems[0]?.message).toMatch(/measurement 'cartTravel'/);
+    expect(r.problems[0]?.message).toMatch(/policy (linear|mlp) \[4, /);
+  });
+
+  it('flags an engine slot that is not restored between episodes, naming the step that diverged', async () => {
+    const leaky = closed({
+      createClosedLoop(p) {
+        const inner = balance.createClosedLoop(p);
+        let episodes = 0;
+        return {
+          reset(t, rng, obs) {
+            inner.reset(t, rng, obs);
+            // A slot that remembers its past: a tiny offset after its first episode.
+            if (episodes++ > 0) obs[0] = (obs[0] as number) + 1e-12;
+          },
+          step: (a, obs) => inner.step(a, obs),
+          outcome: () => inner.outcome(),
+        };
+      },
+    });
+    const r = await checkWorld(leaky, { cases: 20 });
+    const reused = r.problems.find((p) => p.property === 'bitwise identical with a reused engine');
+    expect(reused?.message).toMatch(/diverged at step 0 \(t=0s\): trajectory channel 'obs\.x'/);
+    expect(reused?.message).toMatch(/seed \d+, episode \d+/);
   });
 });

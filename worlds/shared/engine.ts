@@ -97,10 +97,23 @@ interface BodyState {
   parts: PartState[];
 }
 
-/** A full snapshot of every body's dynamic state in an engine, taken right after building it. */
+/**
+ * The mutable fields of a constraint: matter-js rotates pointA/pointB with their bodies and
+ * remembers the angle it last rotated them at (angleA/angleB), so a hinge carries state.
+ */
+interface ConstraintState {
+  constraint: Matter.Constraint;
+  pointA: Vec | undefined;
+  pointB: Vec | undefined;
+  angleA: number;
+  angleB: number;
+}
+
+/** A full snapshot of every body's (and constraint's) dynamic state in an engine, taken right after building it. */
 export interface EngineSnapshot {
   readonly engine: Matter.Engine;
   readonly bodies: readonly BodyState[];
+  readonly constraints: readonly ConstraintState[];
 }
 
 const v = (p: Vec): Vec => ({ x: p.x, y: p.y });
@@ -140,7 +153,11 @@ export function takeSnapshot(engine: Matter.Engine): EngineSnapshot {
       })),
     };
   });
-  return { engine, bodies };
+  const constraints = Composite.allConstraints(engine.world).map((constraint): ConstraintState => {
+    const c = constraint as unknown as { angleA: number; angleB: number };
+    return { constraint, pointA: constraint.pointA && v(constraint.pointA), pointB: constraint.pointB && v(constraint.pointB), angleA: c.angleA, angleB: c.angleB };
+  });
+  return { engine, bodies, constraints };
 }
 
 /** Puts every body back exactly as snapshotted and clears contacts and timing. */
@@ -173,6 +190,13 @@ export function restoreSnapshot(s: EngineSnapshot): void {
       setV(p.bounds.min, ps.bounds.min);
       setV(p.bounds.max, ps.bounds.max);
     });
+  }
+  for (const cs of s.constraints) {
+    const c = cs.constraint as unknown as { pointA: Vec; pointB: Vec; angleA: number; angleB: number };
+    if (cs.pointA) setV(c.pointA, cs.pointA);
+    if (cs.pointB) setV(c.pointB, cs.pointB);
+    c.angleA = cs.angleA;
+    c.angleB = cs.angleB;
   }
   Pairs.clear(engine.pairs);
   engine.timing.timestamp = 0;

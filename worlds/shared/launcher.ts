@@ -8,8 +8,9 @@
 import Matter from 'matter-js';
 import { z } from 'zod';
 import type { Stream } from '../../src/core/rng.ts';
-import type { Trajectory } from '../../src/core/types.ts';
+import type { PassiveScene, Trajectory } from '../../src/core/types.ts';
 import { createEngine, engineToMps, launch, restoreSnapshot, step, STEP_S, takeSnapshot, UNITS_PER_M, type EngineSnapshot } from './engine.ts';
+import { passiveEngine } from './energy.ts';
 
 const { Bodies, Composite } = Matter;
 
@@ -111,6 +112,14 @@ export class LauncherScene {
     Composite.add(this.engine.world, [ground, this.body]);
     this.snapshot = takeSnapshot(this.engine);
     this.maxSteps = Math.round(p.timeLimit / STEP_S);
+  }
+
+  /** The scene left to itself after a throw, for the checker's energy check (no measurements). */
+  passive(angleDeg: number, speed: number): PassiveScene {
+    restoreSnapshot(this.snapshot);
+    const a = (angleDeg * Math.PI) / 180;
+    launch(this.body, speed * Math.cos(a), speed * Math.sin(a));
+    return passiveEngine(this.engine);
   }
 
   /** Simulates one throw at a target centre; `rng` only feeds the launch noise. */
@@ -220,6 +229,11 @@ export class LauncherScene {
     }
     return result;
   }
+}
+
+/** The passive scene of a launcher world: one random throw (within the action box), then hands off. */
+export function launcherPassive(p: LauncherParams, rng: Stream): PassiveScene {
+  return new LauncherScene(p).passive(rng.uniform(THROW_LOW[0], THROW_HIGH[0]), rng.uniform(THROW_LOW[1], THROW_HIGH[1]));
 }
 
 /** Draws a target centre for a split: probe tasks reach up to 50% beyond the train range. */
