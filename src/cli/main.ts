@@ -119,6 +119,7 @@ function formatCheck(r: CheckReport): string {
   const lines = [`${r.ok ? 'PASS' : 'FAIL'} ${r.world} (${r.cases} cases, checks ${r.checksHash.slice(0, 12)})`];
   for (const p of r.passed) lines.push(`  ok    ${p}`);
   for (const s of r.skipped) lines.push(`  skip  ${s}`);
+  for (const n of r.notApplicable) lines.push(`  n/a   ${n}`);
   for (const p of r.problems) lines.push(`  FAIL  ${p.property}: ${p.message}`);
   return lines.join('\n');
 }
