@@ -2,13 +2,15 @@
  * The `mirage-lab` command. Exit codes: 0 success, 1 internal error or a failed check,
  * 2 bad input (the message names the field, the value and what is allowed).
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import cliProgress from 'cli-progress';
 import { checkWorld, paramRanges, type BatchRunner, type CheckReport } from '../core/checkWorld.ts';
 import { ConsequenceDigest } from '../core/digest.ts';
-import { InputError } from '../core/runtime.ts';
-import type { AnyWorld, Split } from '../core/types.ts';
+import { InputError, randomAction, resolveParams, type BatchRequest } from '../core/runtime.ts';
+import { parseScenario, type Scenario } from '../core/scenario.ts';
+import { isClosedLoop, type AnyWorld, type Split, type TaskBase } from '../core/types.ts';
 import { getWorld, WORLDS } from '../../worlds/index.ts';
 import { createNodePool, defaultWorkerCount } from '../../workers/node-pool.ts';
 import { benchPhysics } from '../bench/physics.ts';
@@ -64,14 +66,22 @@ export function describeWorld(w: AnyWorld) {
 }
 
 /** Runs random episodes on the pool and returns the simulate summary. */
-export async function simulate(opts: { world: AnyWorld; episodes: number; seed: number; workers: number; split: Split; params: Record<string, unknown>; onProgress?: (done: number, total: number) => void }) {
+export async function simulate(opts: { world: AnyWorld; episodes: number; seed: number; workers: number; split: Split; params: Record<string, unknown>; tasks?: readonly TaskBase[]; onProgress?: (done: number, total: number) => void }) {
+  // A scenario's fixed tasks are played in turn, with the same seeded random actions as random mode.
+  const episodes: BatchRequest['episodes'] = opts.tasks?.length
+    ? {
+        kind: 'explicit',
+        items: Array.from({ length: opts.episodes }, (_, e) => ({
+          episode: e,
+          task: opts.tasks![e % opts.tasks!.length] as TaskBase,
+          ...(isClosedLoop(opts.world) ? {} : { action: randomAction(opts.world, resolveParams(opts.world, opts.params), opts.seed, e) }),
+        })),
+      }
+    : { kind: 'random', split: opts.split, start: 0, count: opts.episodes };
   const pool = await createNodePool(opts.workers);
   try {
     const t0 = performance.now();
-    const r = await pool.run(
-      { world: opts.world.id, params: opts.params, seed: opts.seed, episodes: { kind: 'random', split: opts.split, start: 0, count: opts.episodes } },
-      opts.onProgress ? { onProgress: opts.onProgress } : {},
-    );
+    const r = await pool.run({ world: opts.world.id, params: opts.params, seed: opts.seed, episodes }, opts.onProgress ? { onProgress: opts.onProgress } : {});
     const seconds = (performance.now() - t0) / 1000;
     const digest = new ConsequenceDigest();
     let passes = 0;
@@ -91,6 +101,25 @@ export async function simulate(opts: { world: AnyWorld; episodes: number; seed: 
   } finally {
     await pool.close();
   }
+}
+
+/** Reads and validates a scenario file; every problem is an InputError (exit 2). */
+function loadScenario(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError('--scenario', file, `a readable JSON file (${err instanceof Error ? err.message : String(err)})`);
+  }
+  return parseScenario(text, getWorld);
+}
+
+/** The world of a command: --world, or the scenario's (they must agree when both are given). */
+function resolveWorldOption(id: string | undefined, scenario: Scenario | undefined): AnyWorld {
+  if (scenario && id !== undefined && id !== scenario.world.id) throw new InputError('--world', id, `the scenario's world '${scenario.world.id}' (or leave --world out)`);
+  if (scenario) return scenario.world;
+  if (id === undefined) throw new InputError('--world', null, `a world id (one of ${WORLDS.map((w) => w.id).join(', ')}) or --scenario <file>`);
+  return getWorld(id);
 }
 
 /** A single fresh worker as the checker's BatchRunner. */
@@ -173,22 +202,25 @@ function program(io: CliIO, state: { code: number }): Command {
   cmd
     .command('simulate')
     .description('Simulate random actions on a world; prints a digest over all consequences.')
-    .requiredOption('--world <id>', 'world id')
+    .option('--world <id>', 'world id')
+    .option('--scenario <file>', 'a scenario JSON file: world, parameters and fixed tasks (see scenarios/)')
     .option('--episodes <n>', 'number of episodes', '1000')
     .option('--seed <s>', 'run seed', '0')
     .option('--workers <w>', 'physics workers (default: one per core)')
     .addOption(new Option('--split <split>', 'task split').default('train'))
     .option('--set <param=value>', 'override a world parameter (repeatable)', collect, [])
     .option('--json', 'print one JSON object')
-    .action(async (o: { world: string; episodes: string; seed: string; workers?: string; split: string; set: string[]; json?: boolean }) => {
-      const world = getWorld(o.world);
+    .action(async (o: { world?: string; scenario?: string; episodes: string; seed: string; workers?: string; split: string; set: string[]; json?: boolean }) => {
+      const scenario = o.scenario === undefined ? undefined : loadScenario(o.scenario);
+      const world = resolveWorldOption(o.world, scenario);
       const episodes = parseOption('--episodes', wholeNumber('--episodes', 1, 10_000_000), o.episodes);
       const seed = parseOption('--seed', wholeNumber('--seed', 0, Number.MAX_SAFE_INTEGER), o.seed);
       const workers = o.workers === undefined ? defaultWorkerCount() : parseOption('--workers', wholeNumber('--workers', 1, 64), o.workers);
       const split = parseOption('--split', splitSchema, o.split);
-      const params = validateSets(world.params, parseSets(o.set));
-      const bar = progressBar(o.json ? { ...io, progress: false } : io, o.world);
-      const r = await simulate({ world, episodes, seed, workers, split, params, onProgress: bar.update });
+      // --set applies on top of the scenario's parameters.
+      const params = validateSets(world.params, { ...(scenario?.params ?? {}), ...parseSets(o.set) });
+      const bar = progressBar(o.json ? { ...io, progress: false } : io, world.id);
+      const r = await simulate({ world, episodes, seed, workers, split, params, ...(scenario?.tasks ? { tasks: scenario.tasks } : {}), onProgress: bar.update });
       bar.stop();
       if (o.json) return io.out(JSON.stringify(r));
       io.out(`${r.world}: ${r.episodes} episodes (seed ${r.seed}, ${r.workers} workers) at ${r.episodesPerSecond} episodes/s`);

@@ -38,6 +38,16 @@ describe('mirage-lab CLI', () => {
     expect(d.hash).not.toBe(a.hash);
   });
 
+  it('simulate --scenario plays the scenario\'s params and fixed tasks, identically on 1 and 2 workers', async () => {
+    const args = ['simulate', '--scenario', 'scenarios/moon-range.json', '--episodes', '90', '--seed', '2', '--json'];
+    const a = JSON.parse((await run(...args, '--workers', '1')).out);
+    const b = JSON.parse((await run(...args, '--workers', '2')).out);
+    expect(a.world).toBe('projectile');
+    expect(b.hash).toBe(a.hash);
+    const plain = JSON.parse((await run('simulate', '--world', 'projectile', '--episodes', '90', '--seed', '2', '--json', '--workers', '1')).out);
+    expect(plain.hash).not.toBe(a.hash);
+  });
+
   it('--set goes through the world schema', async () => {
     const r = await run('simulate', '--world', 'projectile', '--episodes', '50', '--workers', '1', '--set', 'gravity=5', '--set', 'body=ball', '--json');
     expect(r.code).toBe(0);
@@ -58,6 +68,10 @@ describe('mirage-lab CLI', () => {
     [['simulate', '--world', 'projectile', '--set', 'gravity=5', '--set', 'gravity=6'], /each parameter once/],
     [['simulate', '--world', 'projectile', '--workers', '0'], /--workers/],
     [['check-world'], /world: .*--all/],
+    [['simulate'], /--world: .*or --scenario/],
+    [['simulate', '--scenario', 'no-such-file.json'], /--scenario: "no-such-file.json" .*readable JSON file/],
+    [['simulate', '--scenario', 'scenarios/moon-range.json', '--world', 'sensor'], /--world: "sensor" .*scenario's world 'projectile'/],
+    [['simulate', '--scenario', 'package.json'], /scenario\.name/],
     [['check-world', 'nope'], /world: "nope"/],
   ];
   for (const [argv, message] of bad) {
