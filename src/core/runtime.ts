@@ -85,7 +85,7 @@ export class InputError extends Error {
     readonly value: unknown,
     readonly allowed: string,
   ) {
-    super(`${field}: ${JSON.stringify(value) ?? String(value)} is not allowed; expected ${allowed}`);
+    super(value === undefined ? `${field}: missing; expected ${allowed}` : `${field}: ${JSON.stringify(value) ?? String(value)} is not allowed; expected ${allowed}`);
     this.name = 'InputError';
   }
 }
@@ -105,6 +105,8 @@ export function inputErrorFromZod(prefix: string, error: z.ZodError, input: unkn
   let allowed = issue.message;
   if (issue.code === 'too_big' || issue.code === 'too_small') {
     allowed = issue.code === 'too_big' ? `a value ≤ ${String(issue.maximum)}` : `a value ≥ ${String(issue.minimum)}`;
+  } else if (issue.code === 'invalid_type') {
+    allowed = `a ${issue.expected}`;
   } else if (issue.code === 'invalid_value') {
     allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   }

@@ -71,7 +71,7 @@ describe('mirage-lab CLI', () => {
     [['simulate'], /--world: .*or --scenario/],
     [['simulate', '--scenario', 'no-such-file.json'], /--scenario: "no-such-file.json" .*readable JSON file/],
     [['simulate', '--scenario', 'scenarios/moon-range.json', '--world', 'sensor'], /--world: "sensor" .*scenario's world 'projectile'/],
-    [['simulate', '--scenario', 'package.json'], /scenario\.name/],
+    [['simulate', '--scenario', 'package.json'], /scenario\.world: missing; expected a string/],
     [['check-world', 'nope'], /world: "nope"/],
   ];
   for (const [argv, message] of bad) {
