@@ -21,6 +21,7 @@ import { CHANNEL_KINDS, SCHEDULES } from '../feedback/channels.ts';
 import { getLearnerFamily } from '../learners/registry.ts';
 import { trainInWorker } from '../../workers/learner-node.ts';
 import { parseOption, parseSets, splitSchema, validateSets, wholeNumber } from './input.ts';
+import { demo } from './demo.ts';
 
 /** Where the CLI writes; tests pass their own sinks. */
 export interface CliIO {
@@ -324,19 +325,8 @@ function program(io: CliIO, state: { code: number }): Command {
 
   cmd
     .command('demo')
-    .description('The default scenario: list the worlds, then throw 2,000 random bean bags at projectile targets.')
-    .action(async () => {
-      io.out('Mirage Lab — worlds registered:');
-      for (const w of WORLDS) io.out(`  ${w.id.padEnd(14)} ${w.description}`);
-      const world = getWorld('projectile');
-      const bar = progressBar(io, 'projectile');
-      const r = await simulate({ world, episodes: 2000, seed: 1, workers: defaultWorkerCount(), split: 'train', params: {}, onProgress: bar.update });
-      bar.stop();
-      io.out(`\nprojectile: 2,000 random throws on ${r.workers} workers at ${r.episodesPerSecond} episodes/s`);
-      io.out(`random actions rest in the zone ${(100 * r.gtPassRate).toFixed(1)}% of the time — the baseline a learner must beat.`);
-      io.out(`digest ${r.hash} (rerun with any worker count: the same)`);
-      io.out('\nNext: mirage-lab list · mirage-lab check-world --all · mirage-lab simulate --world multi-target --episodes 5000 --json');
-    });
+    .description('The default scenario: the worlds, a random baseline, and one learner taught by graded vs binary feedback.')
+    .action(async () => demo(io.out, simulate));
 
   return cmd;
 }
