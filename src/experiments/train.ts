@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { Stream } from '../core/rng.ts';
 import { InputError, inputErrorFromZod, resolveParams, WorldRuntime, type EpisodeSpec } from '../core/runtime.ts';
-import type { AnyWorld, Consequence, TaskBase } from '../core/types.ts';
+import { isClosedLoop, type AnyWorld, type Consequence, type TaskBase } from '../core/types.ts';
 import { CHANNEL_KINDS, createChannel, parseChannelConfig, SCHEDULES, type ChannelConfig } from '../feedback/channels.ts';
 import { measureInformation, type FeedbackEvent } from '../feedback/information.ts';
 import type { Metric as ChannelMetric } from '../feedback/metric.ts';
@@ -18,6 +18,7 @@ import { tfBackend } from '../learners/tf.ts';
 import type { Experience, LearnerEnv } from '../learners/types.ts';
 import { compile, MetricError, parseMetric, type Metric } from '../metrics/index.ts';
 import { getWorld } from '../../worlds/index.ts';
+import { assertLearnerFitsWorld, runClosedLoopTraining } from './train-closed-loop.ts';
 
 /** Training configuration: one schema for the CLI, files and the app. */
 export const trainConfigSchema = z.strictObject({
@@ -120,6 +121,7 @@ export function validateTrainConfig(input: unknown): TrainConfig {
   resolveMetric(world, params, cfg);
   channelConfig(cfg);
   const family = getLearnerFamily(cfg.learner);
+  assertLearnerFitsWorld(world, cfg.learner);
   try {
     family.parseConfig(cfg.learnerConfig);
   } catch (err) {
@@ -138,6 +140,9 @@ export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, tota
   const value = compile(metric.ast);
   const sense: ChannelMetric = { label: metric.expression, direction: metric.direction, threshold: metric.threshold, value };
   const channel = createChannel(channelConfig(cfg));
+  // Closed-loop worlds: the learner plays a policy every step (train-closed-loop.ts).
+  assertLearnerFitsWorld(world, cfg.learner);
+  if (isClosedLoop(world)) return runClosedLoopTraining({ cfg, world, params, metric, sense, channel }, onPoint);
   if (!world.taskFeatures || !world.featureNames) throw new InputError('world', cfg.world, 'a world that gives learners task features');
   const env: LearnerEnv = { world: world.id, actionSpace: world.actionSpace(params), featureNames: world.featureNames(params) };
   const learner = await createLearner(cfg.learner, env, cfg.learnerConfig, cfg.seed);

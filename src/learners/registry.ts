@@ -7,6 +7,7 @@ import { bayesGuesserFamily } from './bayes-guesser.ts';
 import { cemFamily } from './cem.ts';
 import { gaussianPolicyFamily } from './gaussian-policy.ts';
 import { physicsPriorFamily } from './physics-prior.ts';
+import { policyGradientFamily } from './policy-gradient.ts';
 import type { Learner, LearnerEnv, LearnerFamily } from './types.ts';
 
 /** A family whose config type is erased (method parameters are bivariant, so any family fits). */
@@ -18,6 +19,7 @@ export const LEARNERS = {
   cem: cemFamily,
   'bayes-guesser': bayesGuesserFamily,
   'physics-prior': physicsPriorFamily,
+  'policy-gradient': policyGradientFamily,
 } as const satisfies Record<string, AnyLearnerFamily>;
 
 /** A registered learner family id. */
