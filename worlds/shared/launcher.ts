@@ -163,21 +163,24 @@ export class LauncherScene {
     let restRun = 0;
     let inZoneSteps = 0;
     let maxHeight = y;
-    // Math.hypot is not guaranteed identical across engines: use sqrt (correctly rounded).
-    let minDist = Math.sqrt((x - targetX) * (x - targetX) + y * y);
+    // Closest approach tracked squared (sqrt once at the end: monotone and correctly rounded, so
+    // bitwise the same). Math.hypot is not guaranteed identical across engines.
+    let minDist2 = (x - targetX) * (x - targetX) + y * y;
     let steps = 0;
     let atRest = false;
     let speedNow = noisy;
     sample(0);
+    const engine = this.engine;
+    const advance = step;
     while (steps < this.maxSteps) {
-      step(this.engine);
+      advance(engine);
       steps++;
       x = body.position.x / unitsPerM;
       y = -body.position.y / unitsPerM;
       const bottom = y - r;
       if (y > maxHeight) maxHeight = y;
-      const d = Math.sqrt((x - targetX) * (x - targetX) + y * y);
-      if (d < minDist) minDist = d;
+      const d2 = (x - targetX) * (x - targetX) + y * y;
+      if (d2 < minDist2) minDist2 = d2;
       if (!grounded && bottom <= TOUCH) {
         grounded = true;
         contacts++;
@@ -190,7 +193,7 @@ export class LauncherScene {
       }
       if (grounded && Math.abs(x - targetX) <= half) inZoneSteps++;
       speedNow = body.speed / unitsPerM / stepS;
-      if (steps % SAMPLE_EVERY === 0) sample(steps);
+      if (tr !== undefined && steps % SAMPLE_EVERY === 0) sample(steps);
       if (grounded && speedNow < REST_SPEED) {
         if (++restRun >= REST_STEPS) {
           atRest = true;
@@ -211,7 +214,7 @@ export class LauncherScene {
       atRest,
       landingX,
       restX: x,
-      minDistToTarget: minDist,
+      minDistToTarget: Math.sqrt(minDist2),
       maxHeight,
       flightTime: flightSteps * STEP_S,
       launchEnergy: 0.5 * noisy * noisy,
