@@ -7,7 +7,7 @@ import Matter from 'matter-js';
 
 const { Engine, Body, Common, Pairs, Composite } = Matter;
 
-// matter-js reads performance.now() twice per Engine.update only to report timing.lastElapsed;
+// matter-js reads the clock (performance.now) twice per Engine.update only for timing.lastElapsed;
 // that clock read was 10% of a projectile step here, and simulation must not read clocks.
 (Common as unknown as { now: () => number }).now = () => 0;
 
