@@ -10,12 +10,12 @@ import { z } from 'zod';
 import { Stream } from '../core/rng.ts';
 import { InputError, inputErrorFromZod, resolveParams, WorldRuntime, type EpisodeSpec } from '../core/runtime.ts';
 import { isClosedLoop, type AnyWorld, type Consequence, type TaskBase } from '../core/types.ts';
-import { CHANNEL_KINDS, createChannel, parseChannelConfig, SCHEDULES, type ChannelConfig } from '../feedback/channels.ts';
+import { CHANNEL_KINDS, createChannel, parseChannelConfig, SCHEDULES, type ChannelConfig, type FeedbackChannel } from '../feedback/channels.ts';
 import { measureInformation, type FeedbackEvent } from '../feedback/information.ts';
 import type { Metric as ChannelMetric } from '../feedback/metric.ts';
 import { createLearner, getLearnerFamily } from '../learners/registry.ts';
 import { tfBackend } from '../learners/tf.ts';
-import type { Experience, LearnerEnv } from '../learners/types.ts';
+import type { Experience, Learner, LearnerEnv } from '../learners/types.ts';
 import { compile, MetricError, parseMetric, type Metric } from '../metrics/index.ts';
 import { getWorld } from '../../worlds/index.ts';
 import { assertLearnerFitsWorld, runClosedLoopTraining } from './train-closed-loop.ts';
@@ -101,14 +101,120 @@ function channelConfig(cfg: TrainConfig): ChannelConfig {
   }
 }
 
-interface SuiteTask {
+/** One task of the fixed train suite, with its key and the features learners see. */
+export interface SuiteTask {
   readonly key: string;
   readonly task: TaskBase;
   readonly features: number[];
 }
 
 /** Episode indices of evaluation runs live far above training episodes, so their streams never collide. */
-const EVAL_EPISODE_BASE = 2 ** 40;
+export const EVAL_EPISODE_BASE = 2 ** 40;
+
+/** The fixed train suite of a run: tasks repeat across rounds (per-task learners key on them). */
+export function trainSuite(cfg: TrainConfig, world: AnyWorld, params: Record<string, unknown>): SuiteTask[] {
+  return Array.from({ length: cfg.trainTasks }, (_, i) => {
+    const task = world.sampleTask(new Stream([cfg.seed, 'train-suite', i]), 'train', params) as TaskBase;
+    return { key: `train:${i}`, task, features: world.taskFeatures?.(task, params) ?? [] };
+  });
+}
+
+/** What a runner plugs into `trainingLoop`: how one round is played and learned from. */
+export interface RoundHooks<X> {
+  /** Episodes per learning round. */
+  readonly roundSize: number;
+  /** Plays a round with exploration; `experience(j, feedback)` builds episode j's experience. */
+  explore(tasks: readonly SuiteTask[], firstEpisode: number, round: number): { consequences: Consequence[]; experience: (j: number, feedback: number) => X };
+  /** Plays the greedy learner on the evaluation tasks (the `evalIndex`-th evaluation). */
+  greedy(tasks: readonly SuiteTask[], firstEpisode: number, evalIndex: number): Consequence[];
+  learn(batch: X[], rng: Stream): void;
+}
+
+/**
+ * The round loop both runners share: play a round, turn each metric value into feedback through
+ * the channel, learn, and at each curve point measure greedy ground truth on the evaluation
+ * tasks. Ground truth and the bits-per-feedback log stay here, never with the learner.
+ */
+export function trainingLoop<X>(
+  ctx: { cfg: TrainConfig; sense: ChannelMetric; channel: FeedbackChannel },
+  suite: readonly SuiteTask[],
+  hooks: RoundHooks<X>,
+  onPoint?: (p: CurvePoint, total: number) => void,
+): { curve: CurvePoint[]; undefinedMetric: number } {
+  const { cfg, sense, channel } = ctx;
+  const value = sense.value;
+  const evalSuite = suite.slice(0, Math.min(cfg.evalTasks, suite.length));
+  const curve: CurvePoint[] = [];
+  let events: FeedbackEvent[] = [];
+  let undefinedMetric = 0;
+  let evalCount = 0;
+  const evaluate = (episodes: number): CurvePoint => {
+    const cs = hooks.greedy(evalSuite, EVAL_EPISODE_BASE + evalCount * evalSuite.length, evalCount);
+    evalCount++;
+    const values = cs.map((c) => value(c.measurements)).filter((v) => !Number.isNaN(v));
+    const point: CurvePoint = {
+      episodes,
+      gtPassRate: cs.filter((c) => c.gtPass).length / cs.length,
+      metric: values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN,
+      bitsPerFeedback: events.length ? measureInformation(events).bitsPerFeedback : 0,
+    };
+    events = [];
+    return point;
+  };
+
+  const evalEvery = Math.max(1, Math.floor(cfg.episodes / cfg.evalPoints));
+  let nextEval = evalEvery;
+  for (let e = 0, round = 0; e < cfg.episodes; round++) {
+    const b = Math.min(hooks.roundSize, cfg.episodes - e);
+    const tasks = Array.from({ length: b }, (_, j) => suite[(e + j) % suite.length] as SuiteTask);
+    const { consequences, experience } = hooks.explore(tasks, e, round);
+    const batch: X[] = [];
+    consequences.forEach((c, j) => {
+      const t = tasks[j] as SuiteTask;
+      const v = value(c.measurements);
+      if (Number.isNaN(v)) {
+        undefinedMetric++;
+        return;
+      }
+      const feedback = channel.feedback(v, sense, { taskKey: t.key, progress: Math.min(1, (e + j) / cfg.episodes), rng: new Stream([cfg.seed, 'feedback', e + j]) });
+      batch.push(experience(j, feedback));
+      // The runner, not the learner, pairs feedback with the ground-truth margin it was about.
+      events.push({ feedback, target: c.verdicts[0]?.margin ?? 0 });
+    });
+    if (batch.length) hooks.learn(batch, new Stream([cfg.seed, 'learn', round]));
+    e += b;
+    if (e >= nextEval || e >= cfg.episodes) {
+      const p = evaluate(e);
+      curve.push(p);
+      onPoint?.(p, cfg.episodes);
+      nextEval += evalEvery;
+    }
+  }
+  return { curve, undefinedMetric };
+}
+
+/** Assembles a run's result once the loop is done. */
+export async function trainResult(
+  ctx: { cfg: TrainConfig; world: AnyWorld; metric: Metric; channel: FeedbackChannel },
+  learner: Pick<Learner, 'capacity' | 'priors'>,
+  loop: { curve: CurvePoint[]; undefinedMetric: number },
+): Promise<TrainResult> {
+  const { cfg, world, metric, channel } = ctx;
+  const last = loop.curve[loop.curve.length - 1] as CurvePoint;
+  return {
+    world: world.id,
+    learner: cfg.learner,
+    feedback: channel.kind,
+    seed: cfg.seed,
+    metric: { expression: metric.expression, direction: metric.direction, threshold: metric.threshold },
+    capacity: learner.capacity,
+    priors: learner.priors,
+    curve: loop.curve,
+    final: { gtPassRate: last.gtPassRate, metric: last.metric },
+    undefinedMetricEpisodes: loop.undefinedMetric,
+    backend: (await tfBackend())?.backend ?? 'none',
+  };
+}
 
 /**
  * Validates everything a run needs (config, world, params, metric, channel, learner
@@ -147,80 +253,28 @@ export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, tota
   const env: LearnerEnv = { world: world.id, actionSpace: world.actionSpace(params), featureNames: world.featureNames(params) };
   const learner = await createLearner(cfg.learner, env, cfg.learnerConfig, cfg.seed);
   try {
-    const suite: SuiteTask[] = Array.from({ length: cfg.trainTasks }, (_, i) => {
-      const task = world.sampleTask(new Stream([cfg.seed, 'train-suite', i]), 'train', params) as TaskBase;
-      return { key: `train:${i}`, task, features: world.taskFeatures!(task, params) };
-    });
-    const evalSuite = suite.slice(0, Math.min(cfg.evalTasks, suite.length));
     const runtime = new WorldRuntime(world);
     const simulate = (tasks: readonly SuiteTask[], actions: readonly number[][], firstEpisode: number): Consequence[] => {
       const items: EpisodeSpec[] = tasks.map((t, i) => ({ episode: firstEpisode + i, task: t.task, action: actions[i] as number[] }));
       return runtime.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items } }).consequences;
     };
-
-    const curve: CurvePoint[] = [];
-    let events: FeedbackEvent[] = [];
-    let undefinedMetric = 0;
-    let evalCount = 0;
-    const evaluate = (episodes: number): CurvePoint => {
-      const actions = learner.act(evalSuite.map((t) => t.features), new Stream([cfg.seed, 'greedy', evalCount]), 'greedy');
-      const cs = simulate(evalSuite, actions, EVAL_EPISODE_BASE + evalCount * evalSuite.length);
-      evalCount++;
-      const values = cs.map((c) => value(c.measurements)).filter((v) => !Number.isNaN(v));
-      const point: CurvePoint = {
-        episodes,
-        gtPassRate: cs.filter((c) => c.gtPass).length / cs.length,
-        metric: values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN,
-        bitsPerFeedback: events.length ? measureInformation(events).bitsPerFeedback : 0,
-      };
-      events = [];
-      return point;
-    };
-
-    const evalEvery = Math.max(1, Math.floor(cfg.episodes / cfg.evalPoints));
-    let nextEval = evalEvery;
-    let round = 0;
-    for (let e = 0; e < cfg.episodes; round++) {
-      const b = Math.min(cfg.roundSize, cfg.episodes - e);
-      const tasks = Array.from({ length: b }, (_, j) => suite[(e + j) % suite.length] as SuiteTask);
-      const actions = learner.act(tasks.map((t) => t.features), new Stream([cfg.seed, 'explore', round]), 'explore');
-      const cs = simulate(tasks, actions, e);
-      const batch: Experience[] = [];
-      cs.forEach((c, j) => {
-        const t = tasks[j] as SuiteTask;
-        const v = value(c.measurements);
-        if (Number.isNaN(v)) {
-          undefinedMetric++;
-          return;
-        }
-        const feedback = channel.feedback(v, sense, { taskKey: t.key, progress: Math.min(1, (e + j) / cfg.episodes), rng: new Stream([cfg.seed, 'feedback', e + j]) });
-        batch.push({ features: t.features, action: actions[j] as number[], feedback, taskKey: t.key });
-        // The runner, not the learner, pairs feedback with the ground-truth margin it was about.
-        events.push({ feedback, target: c.verdicts[0]?.margin ?? 0 });
-      });
-      if (batch.length) learner.learn(batch, new Stream([cfg.seed, 'learn', round]));
-      e += b;
-      if (e >= nextEval || e >= cfg.episodes) {
-        const p = evaluate(e);
-        curve.push(p);
-        onPoint?.(p, cfg.episodes);
-        nextEval += evalEvery;
-      }
-    }
-    const last = curve[curve.length - 1] as CurvePoint;
-    return {
-      world: world.id,
-      learner: cfg.learner,
-      feedback: channel.kind,
-      seed: cfg.seed,
-      metric: { expression: metric.expression, direction: metric.direction, threshold: metric.threshold },
-      capacity: learner.capacity,
-      priors: learner.priors,
-      curve,
-      final: { gtPassRate: last.gtPassRate, metric: last.metric },
-      undefinedMetricEpisodes: undefinedMetric,
-      backend: (await tfBackend())?.backend ?? 'none',
-    };
+    const loop = trainingLoop<Experience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
+      roundSize: cfg.roundSize,
+      explore(tasks, firstEpisode, round) {
+        const actions = learner.act(tasks.map((t) => t.features), new Stream([cfg.seed, 'explore', round]), 'explore');
+        const consequences = simulate(tasks, actions, firstEpisode);
+        const experience = (j: number, feedback: number): Experience => {
+          const t = tasks[j] as SuiteTask;
+          return { features: t.features, action: actions[j] as number[], feedback, taskKey: t.key };
+        };
+        return { consequences, experience };
+      },
+      greedy(tasks, firstEpisode, evalIndex) {
+        return simulate(tasks, learner.act(tasks.map((t) => t.features), new Stream([cfg.seed, 'greedy', evalIndex]), 'greedy'), firstEpisode);
+      },
+      learn: (batch, rng) => learner.learn(batch, rng),
+    }, onPoint);
+    return await trainResult({ cfg, world, metric, channel }, learner, loop);
   } finally {
     learner.dispose();
   }
