@@ -18,7 +18,7 @@ import { Stream } from '../core/rng.ts';
 import { inputErrorFromZod } from '../core/runtime.ts';
 import type { ActionSpace } from '../core/types.ts';
 import type { Experience, Learner, LearnerEnv, LearnerFamily, LearnerState } from './types.ts';
-import { initTf, restoreVariables, seededPermutation, seededVariable, snapshotVariables, tf } from './tf.ts';
+import { adamRate, clippedAdamUpdate, initTf, restoreVariables, seededPermutation, seededVariable, snapshotVariables, tf } from './tf.ts';
 
 /** Hyperparameters of `gaussian-policy`; every field is documented and unknown keys are rejected. */
 export const gaussianPolicyConfigSchema = z.strictObject({
@@ -272,9 +272,8 @@ export class GaussianPolicy implements Learner {
   private step(x: Float32Array, a: Float32Array, adv: Float32Array, n: number): void {
     const keys = Object.keys(this.params);
     const vars = keys.map((k) => this.params[k] as tf.Variable);
-    const { learningRate: lr, beta1, beta2, adamEpsilon, maxGradNorm } = this.config;
     this.adamStep++;
-    const lrT = (lr * Math.sqrt(1 - Math.pow(beta2, this.adamStep))) / (1 - Math.pow(beta1, this.adamStep));
+    const lrT = adamRate(this.config, this.adamStep);
     tf.tidy(() => {
       const xt = tf.tensor2d(x, [n, this.nIn]);
       const at = tf.tensor2d(a, [n, this.nOut]);
@@ -286,21 +285,7 @@ export class GaussianPolicy implements Learner {
         const logp = tf.sub(tf.mul(tf.sum(tf.square(z), 1), -0.5), tf.sum(logStd));
         return tf.neg(tf.mean(tf.mul(dt, logp))) as tf.Scalar;
       }, vars);
-      let clip = 1;
-      if (maxGradNorm > 0) {
-        const norm = Math.sqrt(tf.addN(vars.map((v) => tf.sum(tf.square(grads[v.name] as tf.Tensor)))).dataSync()[0] as number);
-        if (norm > maxGradNorm) clip = maxGradNorm / norm;
-      }
-      keys.forEach((key, i) => {
-        const v = vars[i] as tf.Variable;
-        const g = clip === 1 ? (grads[v.name] as tf.Tensor) : tf.mul(grads[v.name] as tf.Tensor, clip);
-        const m = this.adamM[key] as tf.Variable;
-        const s = this.adamV[key] as tf.Variable;
-        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-        s.assign(tf.add(tf.mul(s, beta2), tf.mul(tf.square(g), 1 - beta2)));
-        const rate = key === 'logStd' ? lrT * this.config.stdLearningRateScale : lrT;
-        v.assign(tf.sub(v, tf.div(tf.mul(m, rate), tf.add(tf.sqrt(s), adamEpsilon))));
-      });
+      clippedAdamUpdate(this.config, keys, vars, grads, { m: this.adamM, v: this.adamV }, (key) => (key === 'logStd' ? lrT * this.config.stdLearningRateScale : lrT));
     });
   }
 

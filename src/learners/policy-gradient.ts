@@ -28,7 +28,7 @@ import { InputError, inputErrorFromZod } from '../core/runtime.ts';
 import type { Consequence, ObservationSpace } from '../core/types.ts';
 import { advantages } from './gaussian-policy.ts';
 import type { Experience, Learner, LearnerEnv, LearnerFamily, LearnerState } from './types.ts';
-import { initTf, restoreVariables, seededPermutation, seededVariable, snapshotVariables, tf } from './tf.ts';
+import { adamRate, clippedAdamUpdate, initTf, restoreVariables, seededPermutation, seededVariable, snapshotVariables, tf } from './tf.ts';
 
 /** Hyperparameters of `policy-gradient`; every field is documented and unknown keys are rejected. */
 export const policyGradientConfigSchema = z.strictObject({
@@ -396,9 +396,9 @@ export class PolicyGradient implements ClosedLoopLearner {
   private step(rows: Rows, logpOld: Float32Array | undefined): void {
     const keys = Object.keys(this.params);
     const vars = keys.map((k) => this.params[k] as tf.Variable);
-    const { learningRate: lr, beta1, beta2, adamEpsilon, maxGradNorm, clipRatio } = this.config;
+    const { clipRatio } = this.config;
     this.adamStep++;
-    const lrT = (lr * Math.sqrt(1 - Math.pow(beta2, this.adamStep))) / (1 - Math.pow(beta1, this.adamStep));
+    const lrT = adamRate(this.config, this.adamStep);
     tf.tidy(() => {
       const t = this.tensors(rows);
       const { grads } = tf.variableGrads(() => {
@@ -411,20 +411,7 @@ export class PolicyGradient implements ClosedLoopLearner {
         const clipped = tf.mul(t.w, tf.clipByValue(ratio, 1 - clipRatio, 1 + clipRatio));
         return tf.neg(tf.sum(tf.minimum(plain, clipped))) as tf.Scalar;
       }, vars);
-      let clip = 1;
-      if (maxGradNorm > 0) {
-        const norm = Math.sqrt(tf.addN(vars.map((v) => tf.sum(tf.square(grads[v.name] as tf.Tensor)))).dataSync()[0] as number);
-        if (norm > maxGradNorm) clip = maxGradNorm / norm;
-      }
-      keys.forEach((key, i) => {
-        const v = vars[i] as tf.Variable;
-        const g = clip === 1 ? (grads[v.name] as tf.Tensor) : tf.mul(grads[v.name] as tf.Tensor, clip);
-        const m = this.adamM[key] as tf.Variable;
-        const s = this.adamV[key] as tf.Variable;
-        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-        s.assign(tf.add(tf.mul(s, beta2), tf.mul(tf.square(g), 1 - beta2)));
-        v.assign(tf.sub(v, tf.div(tf.mul(m, lrT), tf.add(tf.sqrt(s), adamEpsilon))));
-      });
+      clippedAdamUpdate(this.config, keys, vars, grads, { m: this.adamM, v: this.adamV }, () => lrT);
     });
   }
 

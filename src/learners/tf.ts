@@ -171,3 +171,47 @@ export function restoreVariables(vars: Readonly<Record<string, tf.Variable>>, ar
     tf.tidy(() => v.assign(tf.tensor(Float32Array.from(a), v.shape, 'float32')));
   }
 }
+
+/** Adam's hyperparameters as the learners' configs name them. */
+export interface AdamConfig {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly adamEpsilon: number;
+  /** Global gradient-norm clip; 0 turns clipping off. */
+  readonly maxGradNorm: number;
+}
+
+/** Adam's bias-corrected step size at step `t` (1-based). */
+export function adamRate(c: AdamConfig, t: number): number {
+  return (c.learningRate * Math.sqrt(1 - Math.pow(c.beta2, t))) / (1 - Math.pow(c.beta1, t));
+}
+
+/**
+ * One Adam update with global-norm gradient clipping on the learner's own moment variables
+ * (created once, so the tensor count never grows). Call inside `tf.tidy`. `rate(key)` is the
+ * bias-corrected step size for each variable (a learner may scale some, e.g. a log-std).
+ */
+export function clippedAdamUpdate(
+  c: AdamConfig,
+  keys: readonly string[],
+  vars: readonly tf.Variable[],
+  grads: tf.NamedTensorMap,
+  moments: { readonly m: Readonly<Record<string, tf.Variable>>; readonly v: Readonly<Record<string, tf.Variable>> },
+  rate: (key: string) => number,
+): void {
+  let clip = 1;
+  if (c.maxGradNorm > 0) {
+    const norm = Math.sqrt(tf.addN(vars.map((v) => tf.sum(tf.square(grads[v.name] as tf.Tensor)))).dataSync()[0] as number);
+    if (norm > c.maxGradNorm) clip = c.maxGradNorm / norm;
+  }
+  keys.forEach((key, i) => {
+    const v = vars[i] as tf.Variable;
+    const g = clip === 1 ? (grads[v.name] as tf.Tensor) : tf.mul(grads[v.name] as tf.Tensor, clip);
+    const m = moments.m[key] as tf.Variable;
+    const s = moments.v[key] as tf.Variable;
+    m.assign(tf.add(tf.mul(m, c.beta1), tf.mul(g, 1 - c.beta1)));
+    s.assign(tf.add(tf.mul(s, c.beta2), tf.mul(tf.square(g), 1 - c.beta2)));
+    v.assign(tf.sub(v, tf.div(tf.mul(m, rate(key)), tf.add(tf.sqrt(s), c.adamEpsilon))));
+  });
+}
