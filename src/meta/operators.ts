@@ -14,7 +14,7 @@
  */
 import type { Stream } from '../core/rng.ts';
 import type { MeasurementSpec } from '../core/types.ts';
-import { build, checkAst, compile, metricValue, MetricError, parseMetric, print, type Expr, type Metric, type MetricDirection } from '../metrics/index.ts';
+import { build, checkAst, children, compile, metricValue, MetricError, parseMetric, print, type Expr, type Metric, type MetricDirection } from '../metrics/index.ts';
 
 /** The operator names, in listing order (the bandit's arms). */
 export const METRIC_OPERATORS = ['soften-threshold', 'sharpen-threshold', 'change-weight', 'add-term', 'drop-term', 'swap-measurement'] as const;
@@ -158,25 +158,10 @@ export function nodesWithPaths(ast: Expr): { node: Expr; path: number[] }[] {
   const out: { node: Expr; path: number[] }[] = [];
   const walk = (node: Expr, path: number[]): void => {
     out.push({ node, path });
-    kids(node).forEach((k, i) => walk(k, [...path, i]));
+    children(node).forEach((k, i) => walk(k, [...path, i]));
   };
   walk(ast, []);
   return out;
-}
-
-function kids(node: Expr): readonly Expr[] {
-  switch (node.type) {
-    case 'number':
-    case 'measurement':
-      return [];
-    case 'negate':
-      return [node.operand];
-    case 'binary':
-    case 'compare':
-      return [node.left, node.right];
-    case 'call':
-      return node.args;
-  }
 }
 
 /** A copy of `ast` with the node at `path` replaced (positions dropped on the rebuilt spine). */
