@@ -6,7 +6,7 @@
 import { ConsequenceDigest } from '../../src/core/digest.ts';
 import { WORLDS } from '../../worlds/index.ts';
 import { PhysicsPool, webWorkerFactory } from '../../workers/pool.ts';
-import { GOLDEN_EPISODES, GOLDEN_SEED } from '../golden/constants.ts';
+import { goldenRequests } from '../golden/requests.ts';
 
 declare global {
   interface Window {
@@ -20,13 +20,9 @@ async function run(): Promise<void> {
     factory: webWorkerFactory(() => new Worker(new URL('../../workers/physics.worker.ts', import.meta.url), { type: 'module' })),
   });
   const digests: Record<string, string> = {};
-  const per = GOLDEN_EPISODES / 3;
   for (const world of WORLDS) {
     const d = new ConsequenceDigest();
-    for (const [i, split] of (['train', 'anchor', 'probe'] as const).entries()) {
-      const r = await pool.run({ world: world.id, params: {}, seed: GOLDEN_SEED, episodes: { kind: 'random', split, start: i * per, count: per }, trajectory: true });
-      for (const c of r.consequences) d.add(c);
-    }
+    for (const req of goldenRequests(world)) for (const c of (await pool.run(req)).consequences) d.add(c);
     digests[world.id] = d.hex();
   }
   const pings = await pool.ping();

@@ -5,10 +5,10 @@
  * Regenerate deliberately with `UPDATE_GOLDEN=1 npx vitest run tests/golden`.
  */
 import { digestConsequences } from '../../src/core/digest.ts';
-import { resolveParams, WorldRuntime } from '../../src/core/runtime.ts';
+import { WorldRuntime } from '../../src/core/runtime.ts';
 import type { AnyWorld } from '../../src/core/types.ts';
-
 import { GOLDEN_EPISODES, GOLDEN_SEED } from './constants.ts';
+import { goldenRequests } from './requests.ts';
 
 export { GOLDEN_EPISODES, GOLDEN_SEED };
 
@@ -25,21 +25,17 @@ export interface GoldenRecord {
   measurementSums: Record<string, string>;
 }
 
-/** Runs the golden batch of a world in process. */
+/** Runs the golden batches of a world in process. */
 export function goldenRecord(world: AnyWorld): GoldenRecord {
   const rt = new WorldRuntime(world);
-  const params = resolveParams(world, {});
-  const per = GOLDEN_EPISODES / 3;
-  const consequences = (['train', 'anchor', 'probe'] as const).flatMap((split, i) =>
-    rt.runBatch({ world: world.id, params, seed: GOLDEN_SEED, episodes: { kind: 'random', split, start: i * per, count: per }, trajectory: true }).consequences,
-  );
+  const consequences = goldenRequests(world).flatMap((req) => rt.runBatch(req).consequences);
   const sums: Record<string, string> = {};
   for (const m of world.measurements) sums[m.name] = consequences.reduce((a, c) => a + (c.measurements[m.name] ?? NaN), 0).toPrecision(17);
   return {
     world: world.id,
     version: world.version,
     seed: GOLDEN_SEED,
-    episodes: GOLDEN_EPISODES,
+    episodes: consequences.length,
     hash: digestConsequences(consequences),
     checksHash: world.checks.hash,
     gtPassRate: consequences.filter((c) => c.gtPass).length / consequences.length,
