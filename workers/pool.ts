@@ -64,11 +64,19 @@ interface Member {
   readonly handle: WorkerHandle;
   readonly api: Comlink.Remote<PhysicsApi>;
   state: WorkerState;
+  /** Calls queued on this worker (at most PIPELINE_DEPTH). */
+  inflight: number;
   /** Rejecters of the calls in flight (a batch, maybe a diagnostic ping). */
   readonly aborts: Set<(cause: string) => void>;
 }
 
-/** Lifecycle state of one worker slot. */
+/**
+ * Calls a worker may hold at once. Two keep it busy while the previous batch's results travel
+ * back and the next request travels in (a worker runs one batch at a time either way).
+ */
+const PIPELINE_DEPTH = 2;
+
+/** Lifecycle state of one worker slot ('busy': at least one call in flight). */
 export type WorkerState = 'starting' | 'idle' | 'busy' | 'dead';
 
 /** Supervision counters since the pool was created. */
@@ -224,7 +232,7 @@ export class PhysicsPool {
     let next = 0;
     let done = 0;
     let failed = false;
-    // One lane per worker: each takes the next batch when its previous one is back.
+    // PIPELINE_DEPTH lanes per worker: each lane takes the next batch when its previous one is back.
     const lane = async (): Promise<void> => {
       while (!failed && next < parts.length) {
         const i = next++;
@@ -239,7 +247,7 @@ export class PhysicsPool {
         opts.onProgress?.(done, total);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.size, parts.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(this.size * PIPELINE_DEPTH, parts.length) }, lane));
     return { consequences: results.flat() };
   }
 
@@ -260,7 +268,7 @@ export class PhysicsPool {
 
   private spawn(index: number, generation: number): Member {
     const handle = this.opts.factory.spawn(index, generation);
-    const m: Member = { index, generation, handle, api: Comlink.wrap<PhysicsApi>(handle.endpoint), state: 'starting', aborts: new Set() };
+    const m: Member = { index, generation, handle, api: Comlink.wrap<PhysicsApi>(handle.endpoint), state: 'starting', inflight: 0, aborts: new Set() };
     this.members[index] = m;
     handle.onExit((cause) => this.retire(m, `worker ${index} (generation ${generation}) exited: ${cause}`));
     handle.onError((cause) => this.retire(m, `worker ${index} (generation ${generation}) failed: ${cause}`));
@@ -320,10 +328,15 @@ export class PhysicsPool {
 
   private acquire(): Promise<Member> {
     if (this.closed) return Promise.reject(new Error('physics pool: closed'));
-    const idle = this.members.find((m) => m.state === 'idle');
-    if (idle) {
-      idle.state = 'busy';
-      return Promise.resolve(idle);
+    // The least-loaded live worker with room in its pipeline.
+    let best: Member | undefined;
+    for (const m of this.members) {
+      if ((m.state === 'idle' || m.state === 'busy') && m.inflight < PIPELINE_DEPTH && (!best || m.inflight < best.inflight)) best = m;
+    }
+    if (best) {
+      best.inflight++;
+      best.state = 'busy';
+      return Promise.resolve(best);
     }
     if (this.broken.every((b) => b !== undefined)) {
       return Promise.reject(new Error(`physics pool: no worker could be (re)started; last cause: ${this.broken.at(-1) ?? '?'}`));
@@ -332,18 +345,20 @@ export class PhysicsPool {
   }
 
   private release(m: Member): void {
-    if (m.state === 'busy') this.makeIdle(m);
+    if (m.state !== 'busy') return;
+    m.inflight--;
+    this.makeIdle(m);
   }
 
+  /** Hands the worker's free pipeline slots to waiting calls; idle when nothing is in flight. */
   private makeIdle(m: Member): void {
     if (m.state === 'dead') return;
-    const w = this.waiters.shift();
-    if (w) {
+    while (m.inflight < PIPELINE_DEPTH && this.waiters.length > 0) {
+      m.inflight++;
       m.state = 'busy';
-      w.resolve(m);
-    } else {
-      m.state = 'idle';
+      (this.waiters.shift() as { resolve: (m: Member) => void }).resolve(m);
     }
+    if (m.inflight === 0) m.state = 'idle';
   }
 
   /** One comlink call raced against the member's death and a deadline; the timer is always cleared. */
