@@ -18,7 +18,7 @@ import { Stream } from '../core/rng.ts';
 import { inputErrorFromZod } from '../core/runtime.ts';
 import type { ActionSpace } from '../core/types.ts';
 import type { Experience, Learner, LearnerEnv, LearnerFamily, LearnerState } from './types.ts';
-import { adamRate, clippedAdamUpdate, initTf, restoreVariables, seededPermutation, seededVariable, snapshotVariables, tf } from './tf.ts';
+import { adamRate, clippedAdamUpdate, initTf, restoreAdam, snapshotAdam, restoreVariables, seededPermutation, seededVariable, snapshotVariables, tf } from './tf.ts';
 
 /** Hyperparameters of `gaussian-policy`; every field is documented and unknown keys are rejected. */
 export const gaussianPolicyConfigSchema = z.strictObject({
@@ -295,8 +295,7 @@ export class GaussianPolicy implements Learner {
   save(): LearnerState {
     this.assertLive();
     const arrays: Record<string, Float32Array | Float64Array> = { ...snapshotVariables(this.params) };
-    for (const [k, a] of Object.entries(snapshotVariables(this.adamM))) arrays[`adam.m.${k}`] = a;
-    for (const [k, a] of Object.entries(snapshotVariables(this.adamV))) arrays[`adam.v.${k}`] = a;
+    snapshotAdam({ m: this.adamM, v: this.adamV }, arrays);
     arrays.featureMean = Float64Array.from(this.featureMean);
     arrays.featureM2 = Float64Array.from(this.featureM2);
     return {
@@ -316,8 +315,7 @@ export class GaussianPolicy implements Learner {
     }
     const arrays = state.arrays;
     restoreVariables(this.params, arrays);
-    restoreVariables(this.adamM, Object.fromEntries(Object.keys(this.adamM).map((k) => [k, arrays[`adam.m.${k}`]])));
-    restoreVariables(this.adamV, Object.fromEntries(Object.keys(this.adamV).map((k) => [k, arrays[`adam.v.${k}`]])));
+    restoreAdam({ m: this.adamM, v: this.adamV }, arrays);
     const mean = arrays.featureMean;
     const m2 = arrays.featureM2;
     if (!mean || !m2 || mean.length !== this.nIn || m2.length !== this.nIn) throw new Error(`${FAMILY}: feature statistics missing or of the wrong size`);

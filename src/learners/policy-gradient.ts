@@ -28,7 +28,7 @@ import { InputError, inputErrorFromZod } from '../core/runtime.ts';
 import type { Consequence, ObservationSpace } from '../core/types.ts';
 import { advantages } from './gaussian-policy.ts';
 import type { Experience, Learner, LearnerEnv, LearnerFamily, LearnerState } from './types.ts';
-import { adamRate, clippedAdamUpdate, initTf, restoreVariables, seededPermutation, seededVariable, snapshotVariables, tf } from './tf.ts';
+import { adamRate, clippedAdamUpdate, initTf, restoreAdam, snapshotAdam, restoreVariables, seededPermutation, seededVariable, snapshotVariables, tf } from './tf.ts';
 
 /** Hyperparameters of `policy-gradient`; every field is documented and unknown keys are rejected. */
 export const policyGradientConfigSchema = z.strictObject({
@@ -421,8 +421,7 @@ export class PolicyGradient implements ClosedLoopLearner {
   save(): LearnerState {
     this.assertLive();
     const arrays: Record<string, Float32Array | Float64Array> = { ...snapshotVariables(this.params) };
-    for (const [k, a] of Object.entries(snapshotVariables(this.adamM))) arrays[`adam.m.${k}`] = a;
-    for (const [k, a] of Object.entries(snapshotVariables(this.adamV))) arrays[`adam.v.${k}`] = a;
+    snapshotAdam({ m: this.adamM, v: this.adamV }, arrays);
     return {
       family: FAMILY,
       config: { ...this.config },
@@ -440,8 +439,7 @@ export class PolicyGradient implements ClosedLoopLearner {
     }
     const arrays = state.arrays;
     restoreVariables(this.params, arrays);
-    restoreVariables(this.adamM, Object.fromEntries(Object.keys(this.adamM).map((k) => [k, arrays[`adam.m.${k}`]])));
-    restoreVariables(this.adamV, Object.fromEntries(Object.keys(this.adamV).map((k) => [k, arrays[`adam.v.${k}`]])));
+    restoreAdam({ m: this.adamM, v: this.adamV }, arrays);
     this.rounds = Number(state.extra.rounds ?? 0);
     this.adamStep = Number(state.extra.adamStep ?? 0);
   }

@@ -197,7 +197,7 @@ export function clippedAdamUpdate(
   keys: readonly string[],
   vars: readonly tf.Variable[],
   grads: tf.NamedTensorMap,
-  moments: { readonly m: Readonly<Record<string, tf.Variable>>; readonly v: Readonly<Record<string, tf.Variable>> },
+  moments: AdamMoments,
   rate: (key: string) => number,
 ): void {
   let clip = 1;
@@ -214,4 +214,22 @@ export function clippedAdamUpdate(
     s.assign(tf.add(tf.mul(s, c.beta2), tf.mul(tf.square(g), 1 - c.beta2)));
     v.assign(tf.sub(v, tf.div(tf.mul(m, rate(key)), tf.add(tf.sqrt(s), c.adamEpsilon))));
   });
+}
+
+/** Adam moment variables keyed like the learner's parameters. */
+export interface AdamMoments {
+  readonly m: Readonly<Record<string, tf.Variable>>;
+  readonly v: Readonly<Record<string, tf.Variable>>;
+}
+
+/** Adds the Adam moments to a saved state's arrays as `adam.m.<key>` and `adam.v.<key>`. */
+export function snapshotAdam(moments: AdamMoments, arrays: Record<string, Float32Array | Float64Array>): void {
+  for (const [k, a] of Object.entries(snapshotVariables(moments.m))) arrays[`adam.m.${k}`] = a;
+  for (const [k, a] of Object.entries(snapshotVariables(moments.v))) arrays[`adam.v.${k}`] = a;
+}
+
+/** Restores Adam moments saved by `snapshotAdam`. */
+export function restoreAdam(moments: AdamMoments, arrays: Readonly<Record<string, ArrayLike<number> | undefined>>): void {
+  restoreVariables(moments.m, Object.fromEntries(Object.keys(moments.m).map((k) => [k, arrays[`adam.m.${k}`]])));
+  restoreVariables(moments.v, Object.fromEntries(Object.keys(moments.v).map((k) => [k, arrays[`adam.v.${k}`]])));
 }
