@@ -20,6 +20,16 @@ export function wholeNumber(field: string, min: number, max: number) {
     .describe(field);
 }
 
+/** A decimal number given on the command line, within [min, max]. */
+export function decimalNumber(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^[-+]?(\d+\.?\d*|\.\d+)$/, { message: `a number from ${min} to ${max}` })
+    .transform(Number)
+    .pipe(z.number().min(min, { message: `a number from ${min} to ${max}` }).max(max, { message: `a number from ${min} to ${max}` }));
+}
+
 /** Parses one CLI option value with a schema; throws InputError naming the option. */
 export function parseOption<T>(field: string, schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);

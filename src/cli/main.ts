@@ -20,7 +20,7 @@ import { validateTrainConfig } from '../experiments/train.ts';
 import { CHANNEL_KINDS, SCHEDULES } from '../feedback/channels.ts';
 import { getLearnerFamily } from '../learners/registry.ts';
 import { trainInWorker } from '../../workers/learner-node.ts';
-import { parseOption, parseSets, splitSchema, validateSets, wholeNumber } from './input.ts';
+import { decimalNumber, parseOption, parseSets, splitSchema, validateSets, wholeNumber } from './input.ts';
 import { demo } from './demo.ts';
 import { runEvolve, SAFEGUARD_KINDS, validateEvolveConfig } from '../experiments/evolve.ts';
 import { decisionLine, frontierLines, GENERATION_HEADER, generationRow, summaryLines } from '../experiments/evolve-report.ts';
@@ -328,14 +328,6 @@ function program(io: CliIO, state: { code: number }): Command {
     });
 
   // ------------------------------------------------------------------ evolve and metric check
-  /** A decimal number given on the command line, within [min, max]. */
-  const decimal = (min: number, max: number) =>
-    z
-      .string()
-      .trim()
-      .regex(/^[-+]?(\d+\.?\d*|\.\d+)$/, { message: `a number from ${min} to ${max}` })
-      .transform(Number)
-      .pipe(z.number().min(min, { message: `a number from ${min} to ${max}` }).max(max, { message: `a number from ${min} to ${max}` }));
   /** An expression as an error message may quote it: hostile inputs can be 100,000 characters long. */
   const shortText = (text: string): string => (text.length > 60 ? `${text.slice(0, 60)}… (${text.length} characters)` : text);
 
@@ -383,7 +375,7 @@ function program(io: CliIO, state: { code: number }): Command {
         return;
       }
       if (o.alpha === undefined) throw new InputError('--alpha', null, 'a number from 0 to 1 (or --sweep)');
-      const config = { ...base, alpha: parseOption('--alpha', decimal(0, 1), o.alpha), seed: parseOption('--seed', wholeNumber('--seed', 0, Number.MAX_SAFE_INTEGER), o.seed) };
+      const config = { ...base, alpha: parseOption('--alpha', decimalNumber(0, 1), o.alpha), seed: parseOption('--seed', wholeNumber('--seed', 0, Number.MAX_SAFE_INTEGER), o.seed) };
       validateEvolveConfig(config);
       if (!o.json) io.out(GENERATION_HEADER);
       const record = await runEvolve(config, (g, decisions) => {
