@@ -5,6 +5,7 @@
  * per target (`hit1` … `hitK`). This is the world of the emergence experiment: an all-or-nothing
  * check over k parts turns smooth per-target progress (p) into an abrupt-looking curve (p^k).
  */
+import { launcherView } from './shared/launcher-view.ts';
 import { z } from 'zod';
 import { defineChecks, type GroundTruthCheck } from '../src/core/checks.ts';
 import { SPLITS, type MeasurementSpec, type Simulator, type WorldDef } from '../src/core/types.ts';
@@ -61,6 +62,9 @@ const checks = defineChecks<MultiTargetParams, MultiTargetTask>([
   ...perTarget,
 ]);
 
+/** What the app draws: every target's zone; the trajectory is the first throw's (the one recorded). */
+const view = (p: MultiTargetParams, t: MultiTargetTask) => launcherView(p, t.targets.slice(0, p.k));
+
 /** The multi-target world definition. */
 export const multiTarget: WorldDef<MultiTargetParams, MultiTargetTask> = {
   id: 'multi-target',
@@ -88,6 +92,7 @@ export const multiTarget: WorldDef<MultiTargetParams, MultiTargetTask> = {
   },
   // The energy check's scene: a random throw left to itself.
   passive: (p, rng) => launcherPassive(p, rng),
+  view,
   createSimulator(p): Simulator<MultiTargetTask> {
     const scene = new LauncherScene(p);
     return {

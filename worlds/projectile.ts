@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { defineChecks } from '../src/core/checks.ts';
 import { SPLITS, type MeasurementSpec, type Simulator, type WorldDef } from '../src/core/types.ts';
+import { launcherView } from './shared/launcher-view.ts';
 import { LauncherScene, launcherParamShape, launcherPassive, sampleTargetX, shiftedGravity, THROW_HIGH, THROW_LOW, type LauncherParams } from './shared/launcher.ts';
 
 /** Parameters: the shared launcher table. */
@@ -45,6 +46,9 @@ const checks = defineChecks<ProjectileParams, ProjectileTask>([
   },
 ]);
 
+/** What the app draws: the ground, the launcher, the task's zone and the thrown body. */
+const view = (p: ProjectileParams, t: ProjectileTask) => launcherView(p, [t.targetX]);
+
 /** The projectile world definition. */
 export const projectile: WorldDef<ProjectileParams, ProjectileTask> = {
   id: 'projectile',
@@ -68,6 +72,7 @@ export const projectile: WorldDef<ProjectileParams, ProjectileTask> = {
   },
   // The energy check's scene: a random throw left to itself.
   passive: (p, rng) => launcherPassive(p, rng),
+  view,
   createSimulator(p): Simulator<ProjectileTask> {
     const scene = new LauncherScene(p);
     return {
