@@ -347,7 +347,8 @@ export class ViewGrid {
         const an = body.angle === undefined ? undefined : channel(a, body.angle);
         // World angles are counter-clockwise with y up; the screen's y points down.
         bg.rotation = an ? -(an[idx] as number) : 0;
-        bg.tint = colour;
+        // Only the judged body (the one with a trail) takes the judges' colour; props stay grey.
+        bg.tint = body.trail !== false ? colour : 0xb0b0b0;
       });
     }
   }
