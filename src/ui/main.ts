@@ -118,7 +118,7 @@ function startRun(): void {
   for (const c of Object.values(charts)) c.clear();
   setStatus();
 
-  const rw = new Worker(new URL('./run/run.worker.ts', import.meta.url), { type: 'module' });
+  const rw = new Worker(new URL('./run/lab.worker.ts', import.meta.url), { type: 'module', name: 'run' });
   runWorker = rw;
   rw.onmessage = (ev: MessageEvent<RunOut>) => {
     if (runWorker !== rw) return;
@@ -150,7 +150,7 @@ function startRun(): void {
   };
   rw.postMessage({ type: 'start', config: evolveConfig(settings) } satisfies RunIn);
 
-  const aw = new Worker(new URL('./run/attempts.worker.ts', import.meta.url), { type: 'module' });
+  const aw = new Worker(new URL('./run/lab.worker.ts', import.meta.url), { type: 'module', name: 'attempts' });
   attemptsWorker = aw;
   let inflight = 0;
   const want = (): void => {
@@ -226,7 +226,8 @@ async function main(): Promise<void> {
   const choice = chooseRenderer(String(settings.renderer));
   const name = await grid.init($('stage'), choice);
   $('renderer').textContent = `renderer: ${name === 'canvas' ? 'canvas' : name} — ${choice.reason}`;
-  grid.app.ticker.addOnce(() => {
+  // The grid's frame loop renders on every animation frame it has something new: the first one is now.
+  requestAnimationFrame(() => {
     perf.firstFrameMs = performance.now();
   });
   rebuildPanel();

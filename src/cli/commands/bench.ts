@@ -5,6 +5,7 @@ import { initTfNode } from '../../learners/tf-node.ts';
 import { createNodePool, defaultWorkerCount } from '../../../workers/node-pool.ts';
 import { parseOption, wholeNumber } from '../input.ts';
 import type { CliCommand } from '../command.ts';
+import { registerBenchUi } from './bench-ui.ts';
 
 export const bench: CliCommand = {
   name: 'bench',
@@ -46,5 +47,8 @@ export const bench: CliCommand = {
         }
         io.out(`backend ${r.backend}: raw tfjs ${Math.round(r.rawSamplesPerSecond)} samples/s, learner ${Math.round(r.learnerSamplesPerSecond)} samples/s, ratioToRaw ${r.ratioToRaw.toFixed(3)}`);
       });
+
+    // The app's benchmark lives in its own file (bench-ui.ts).
+    registerBenchUi(cmd, io);
   },
 };

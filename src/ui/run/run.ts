@@ -1,5 +1,5 @@
 /**
- * The run worker: the evolve experiment (learners, meta-agent, anchor gate at strength α) runs
+ * The run role of the lab worker: the evolve experiment (learners, meta-agent, anchor gate at strength α) runs
  * here, never on the page's thread; each generation's record and gate decisions are posted as
  * they happen.
  */
@@ -11,7 +11,8 @@ const post = (m: RunOut): void => (self as unknown as Worker).postMessage(m);
 /** Records hold only numbers, strings and plain objects; a JSON round trip guarantees it (NaN → null). */
 const plain = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
-self.onmessage = async (ev: MessageEvent<RunIn>) => {
+/** The run role's message handler (installed by lab.worker.ts). */
+export async function onRunMessage(ev: MessageEvent<RunIn>): Promise<void> {
   if (ev.data.type !== 'start') return;
   try {
     const tf = await initTfBrowser();
@@ -20,4 +21,4 @@ self.onmessage = async (ev: MessageEvent<RunIn>) => {
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   }
-};
+}

@@ -1,5 +1,5 @@
 /**
- * The attempts worker: a few learners train on the run's train tasks under the metric the run
+ * The attempts role of the lab worker: a few learners train on the run's train tasks under the metric the run
  * has in force (the page forwards every adoption), through the chosen feedback channel; after
  * each cycle every learner plays its greedy action on the view tasks with trajectories
  * recorded, and the page draws them. The page pulls cycles ('next'), so training runs at the
@@ -158,7 +158,8 @@ function setMetric(spec: MetricSpec): void {
   for (const f of state.feedback) f.reset();
 }
 
-self.onmessage = (ev: MessageEvent<AttemptsIn>) => {
+/** The attempts role's message handler (installed by lab.worker.ts). */
+export function onAttemptsMessage(ev: MessageEvent<AttemptsIn>): void {
   const m = ev.data;
   // One message at a time, in order: 'next' waits for 'start' to finish.
   busy = busy
@@ -168,4 +169,4 @@ self.onmessage = (ev: MessageEvent<AttemptsIn>) => {
       else if (m.type === 'next' && state) cycle(state);
     })
     .catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
-};
+}
