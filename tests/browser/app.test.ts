@@ -59,6 +59,8 @@ describe.skipIf(!haveChromium)('the app in Chromium', () => {
     const s = await state(page);
     expect(s.renderer).toBe('canvas'); // software WebGL here: the canvas renderer, as the page says
     expect(await page.textContent('#renderer')).toContain('software WebGL');
+    // The deterministic Math belongs to the workers: the page keeps the browser's own.
+    expect(await page.evaluate('String(Math.sin).includes("[native code]") && String(Math.pow).includes("[native code]")')).toBe(true);
     await page.waitForTimeout(1500); // let the throws fly before the screenshot
     await page.screenshot({ path: new URL('../../docs/img/app.png', import.meta.url).pathname, fullPage: true });
 

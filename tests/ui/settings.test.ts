@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaults, evolveConfig, FIELDS, MAX_QUERY, parseQuery, restartNeeded, toQuery, type Settings } from '../../src/ui/settings.ts';
+import { WORLDS } from '../../worlds/index.ts';
+import { APP_WORLDS, showable, defaults, evolveConfig, FIELDS, MAX_QUERY, parseQuery, restartNeeded, toQuery, type Settings } from '../../src/ui/settings.ts';
 import { validateEvolveConfig } from '../../src/experiments/evolve.ts';
 
 // The app's one settings table: defaults, URL and validation. A link must never throw, and a bad
@@ -13,6 +14,10 @@ describe('app settings', () => {
     expect(d.alpha).toBe(0.5);
     expect(() => validateEvolveConfig(evolveConfig(d))).not.toThrow();
     expect(toQuery(d)).toBe('');
+  });
+
+  it("the app's worlds are the registry's showable worlds, in its order", () => {
+    expect(APP_WORLDS.map((w) => w.id)).toEqual(WORLDS.filter(showable).map((w) => w.id));
   });
 
   it('a URL round-trips to the same settings', () => {
