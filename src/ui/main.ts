@@ -126,6 +126,7 @@ function startRun(): void {
     if (m.type === 'generation') {
       const g = m.record;
       generations = g.gen + 1;
+      crashes = 0;
       charts.scores?.addPoint(g.gen, { proxy: g.proxy, anchorGt: g.anchorGt, probeGt: g.probeGt });
       charts.gaps?.addPoint(g.gen, { shiftGap: g.bias, disagreement: g.drift });
       notePoint();
@@ -144,10 +145,7 @@ function startRun(): void {
       setStatus();
     }
   };
-  rw.onerror = (ev) => {
-    runStatus = `run worker crashed: ${ev.message}`;
-    setStatus();
-  };
+  rw.onerror = (ev) => crashed('run', ev.message);
   rw.postMessage({ type: 'start', config: evolveConfig(settings) } satisfies RunIn);
 
   const aw = new Worker(new URL('./run/lab.worker.ts', import.meta.url), { type: 'module', name: 'attempts' });
@@ -179,7 +177,28 @@ function startRun(): void {
       setStatus();
     }
   };
+  aw.onerror = (ev) => crashed('attempts', ev.message);
   aw.postMessage({ type: 'start', config: attemptsConfig(settings) } satisfies AttemptsIn);
+}
+
+let crashes = 0;
+/**
+ * A worker died: the run starts again from its beginning (results depend on settings and seed
+ * alone, so it reproduces what was lost), and the page says so. Three crashes in a row stop it.
+ */
+function crashed(role: string, message: string): void {
+  crashes++;
+  const note = `the ${role} worker crashed (${message || 'no message'})`;
+  if (crashes > 3) {
+    runStatus = `${note}; stopped after ${crashes} crashes`;
+    runWorker?.terminate();
+    attemptsWorker?.terminate();
+    setStatus();
+    return;
+  }
+  startRun();
+  runStatus = `${note}; replaced, run restarted (${crashes} of 3)`;
+  setStatus();
 }
 
 function notePoint(): void {

@@ -49,7 +49,7 @@ const ROLE_COLOURS: Record<ViewShape['role'], number> = {
   launcher: 0x333333,
 };
 const GHOSTS = 4;
-/** Points per drawn path: enough for a smooth arc, few enough for 36 views on a canvas renderer. */
+/** Points per drawn path in the grid: enough for an arc, few enough for 36 views on a canvas renderer (an enlarged view draws every sample). */
 const TRAIL_POINTS = 28;
 const GHOST_POINTS = 20;
 
@@ -301,7 +301,7 @@ export class ViewGrid {
       const xs = channel(a, body.x);
       const ys = channel(a, body.y);
       if (!xs || !ys) return;
-      this.path(g, c, xs, ys, xs.length, Math.max(1, Math.ceil(xs.length / GHOST_POINTS)));
+      this.path(g, c, xs, ys, xs.length, this.zoomed === c.index ? 1 : Math.max(1, Math.ceil(xs.length / GHOST_POINTS)));
       g.stroke({ width: 1, color: judgeColour(a), alpha: 0.45 * 0.6 ** age });
     });
   }
@@ -340,7 +340,7 @@ export class ViewGrid {
         }
         bg.visible = true;
         if (body.trail !== false) {
-          this.path(g, c, xs, ys, idx + 1, Math.max(1, Math.ceil((idx + 1) / TRAIL_POINTS)));
+          this.path(g, c, xs, ys, idx + 1, this.zoomed === c.index ? 1 : Math.max(1, Math.ceil((idx + 1) / TRAIL_POINTS)));
           g.stroke({ width: 2, color: colour, alpha: 0.9 });
         }
         bg.position.set(this.px(c, xs[idx] as number), this.py(c, ys[idx] as number));

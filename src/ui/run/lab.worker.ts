@@ -3,6 +3,8 @@
  * meta-agent, anchor gate) and as `attempts` (the learners whose throws the views draw). One
  * script, so tfjs and the worlds are bundled once, not once per worker.
  */
+// First: the deterministic Math before any world module is evaluated.
+import './install-math.ts';
 import { onAttemptsMessage } from './attempts.ts';
 import { onRunMessage } from './run.ts';
 
