@@ -63,6 +63,9 @@ interface Cell {
   readonly index: number;
   readonly learner: number;
   readonly task: number;
+  /** Static shapes, ghost trails and the label: in the cached background layer. */
+  readonly back: Container;
+  /** The current attempt's trail and bodies: redrawn every frame. */
   readonly root: Container;
   readonly statics: Graphics;
   readonly ghosts: Graphics;
@@ -110,6 +113,16 @@ export class ViewGrid {
   /** Called when the current cycle has been shown and the next one is wanted. */
   onWant: () => void = () => undefined;
 
+  /**
+   * Two layers: the background (static shapes, ghosts, labels) is rendered into a cached texture
+   * and redrawn only when it changes (a new attempt, a layout, a follow); the foreground (36
+   * trails and bodies) every frame. On the canvas renderer this turns ~400 path fills and 36
+   * text blits per frame into one image blit.
+   */
+  private readonly background = new Container();
+  private readonly foreground = new Container();
+  private backDirty = true;
+
   constructor(readonly playback: Playback) {}
 
   /** Creates the renderer in `parent`. */
@@ -125,6 +138,8 @@ export class ViewGrid {
       autoStart: false,
     });
     parent.appendChild(this.app.canvas);
+    this.app.stage.addChild(this.background, this.foreground);
+    this.background.cacheAsTexture(true);
     this.app.canvas.addEventListener('click', (ev) => this.click(ev));
     this.app.renderer.on('resize', () => this.layout());
     let last = performance.now();
@@ -134,6 +149,11 @@ export class ViewGrid {
       this.frames++;
       const t0 = performance.now();
       this.tick(dt);
+      if (this.backDirty) {
+        this.background.updateCacheTexture();
+        this.backDirty = false;
+        this.dirty = true;
+      }
       if (this.dirty) {
         this.app.render();
         this.renders++;
@@ -148,7 +168,10 @@ export class ViewGrid {
 
   /** Sets the grid's shape and the views of its tasks (a new run). */
   setViews(views: WorldView[], learners: number): void {
-    for (const c of this.cells) c.root.destroy({ children: true });
+    for (const c of this.cells) {
+      c.root.destroy({ children: true });
+      c.back.destroy({ children: true });
+    }
     this.views = views;
     this.learners = learners;
     this.tasks = views.length;
@@ -160,15 +183,18 @@ export class ViewGrid {
     for (let l = 0; l < learners; l++) {
       for (let t = 0; t < this.tasks; t++) {
         const root = new Container();
+        const back = new Container();
         const statics = new Graphics();
         const ghosts = new Graphics();
         const trail = new Graphics();
         const view = views[t];
         const bodies = (view?.bodies ?? []).map(() => new Graphics());
         const label = new Text({ text: `learner ${l + 1} · task ${t + 1}`, style: { fontSize: 10, fill: 0x555555, fontFamily: 'sans-serif' } });
-        root.addChild(statics, ghosts, trail, ...bodies, label);
-        this.app.stage.addChild(root);
-        this.cells.push({ index: this.cells.length, learner: l, task: t, root, statics, ghosts, trail, bodies, label, view, k: 1, ox: 0, oy: 0, w: 0, h: 0, current: undefined, history: [] });
+        back.addChild(statics, ghosts, label);
+        root.addChild(trail, ...bodies);
+        this.background.addChild(back);
+        this.foreground.addChild(root);
+        this.cells.push({ index: this.cells.length, learner: l, task: t, back, root, statics, ghosts, trail, bodies, label, view, k: 1, ox: 0, oy: 0, w: 0, h: 0, current: undefined, history: [] });
       }
     }
     this.layout();
@@ -234,9 +260,11 @@ export class ViewGrid {
     for (const c of this.cells) {
       const big = this.zoomed === c.index;
       c.root.visible = this.zoomed < 0 || big;
+      c.back.visible = c.root.visible;
       const cw = big ? W : W / cols;
       const ch = big ? H : H / rows;
       c.root.position.set(big ? 0 : c.task * cw, big ? 0 : c.learner * ch);
+      c.back.position.copyFrom(c.root.position);
       c.w = cw;
       c.h = ch;
       const b = c.view?.bounds ?? { x0: 0, x1: 1, y0: 0, y1: 1 };
@@ -261,6 +289,7 @@ export class ViewGrid {
   }
 
   private drawStatics(c: Cell): void {
+    this.backDirty = true;
     const g = c.statics.clear();
     g.rect(0.5, 0.5, c.w - 1, c.h - 1).stroke({ width: 1, color: 0xdddddd });
     for (const s of c.view?.shapes ?? []) {
@@ -294,6 +323,7 @@ export class ViewGrid {
 
   /** Earlier attempts of this cell, fading with age. */
   private drawGhosts(c: Cell): void {
+    this.backDirty = true;
     const g = c.ghosts.clear();
     const body = c.view?.bodies.find((b) => b.trail !== false);
     if (!body) return;
@@ -319,7 +349,12 @@ export class ViewGrid {
     const follow = this.playback.follow;
     for (const c of this.cells) {
       if (!c.root.visible) continue;
-      c.root.alpha = follow >= 0 && follow !== c.learner && this.zoomed < 0 ? 0.25 : 1;
+      const alpha = follow >= 0 && follow !== c.learner && this.zoomed < 0 ? 0.25 : 1;
+      if (c.back.alpha !== alpha) {
+        c.back.alpha = alpha;
+        this.backDirty = true;
+      }
+      c.root.alpha = alpha;
       const a = c.current;
       const view = c.view;
       if (!a || !view || a.t.length === 0) {
