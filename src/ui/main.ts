@@ -292,6 +292,21 @@ const api = {
     onChanged(key);
   },
   chartRows: (id: string) => charts[id]?.svgText() ?? '',
+  /** Runs one `train` experiment (the CLI's config schema) in a worker of its own and returns its result. */
+  train: (config: unknown) =>
+    new Promise<unknown>((resolve, reject) => {
+      const w = new Worker(new URL('./run/lab.worker.ts', import.meta.url), { type: 'module', name: 'train' });
+      w.onmessage = (ev: MessageEvent<{ result?: unknown; error?: string }>) => {
+        w.terminate();
+        if (ev.data.error !== undefined) reject(new Error(ev.data.error));
+        else resolve(ev.data.result);
+      };
+      w.onerror = (ev) => {
+        w.terminate();
+        reject(new Error(ev.message));
+      };
+      w.postMessage({ config });
+    }),
   /** The consequence digest of `simulate --json` for the same world, params, seed and episodes, on the page's physics workers. */
   digest: async (o: { world: string; params?: Record<string, unknown>; seed: number; episodes: number; split?: 'train' | 'anchor' | 'probe' }) => {
     const [{ PhysicsPool, webWorkerFactory }, { ConsequenceDigest }] = await Promise.all([import('../../workers/pool.ts'), import('../core/digest.ts')]);

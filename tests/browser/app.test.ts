@@ -5,6 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsequenceDigest } from '../../src/core/digest.ts';
 import { WorldRuntime } from '../../src/core/runtime.ts';
+import { runTraining } from '../../src/experiments/train.ts';
+import { initTfNode } from '../../src/learners/tf-node.ts';
 import { buildApp, CHROMIUM, launchChromium, serveStatic } from '../../src/bench/ui.ts';
 import { parseQuery, toQuery } from '../../src/ui/settings.ts';
 import { getWorld } from '../../worlds/index.ts';
@@ -108,7 +110,7 @@ describe.skipIf(!haveChromium)('the app in Chromium', () => {
     await page.close();
   }, 120_000);
 
-  it("the page's physics workers compute Node's consequence digest for the same config and seed", async () => {
+  it("the page computes Node's consequence digest and Node's train curve for the same config and seed", async () => {
     const { page } = await open();
     const req = { world: 'projectile', params: { body: 'ball' }, seed: 5, episodes: 64 };
     const inPage = (await page.evaluate(`window.mirageApp.digest(${JSON.stringify(req)})`)) as string;
@@ -116,6 +118,15 @@ describe.skipIf(!haveChromium)('the app in Chromium', () => {
     const r = new WorldRuntime(getWorld(req.world)).runBatch({ world: req.world, params: req.params, seed: req.seed, episodes: { kind: 'random', split: 'train', start: 0, count: req.episodes } });
     for (const c of r.consequences) node.add(c);
     expect(inPage).toBe(node.hex());
+
+    // A short `train` run (tfjs WASM in both runtimes): the page's learning curve equals Node's, bitwise.
+    const config = { world: 'projectile', learner: 'gaussian-policy', learnerConfig: { width: 8 }, episodes: 192, roundSize: 64, evalTasks: 16, evalPoints: 3, seed: 2, params: { body: 'ball' } };
+    const pageRun = (await page.evaluate(`window.mirageApp.train(${JSON.stringify(config)})`)) as { curve: unknown[]; backend: string };
+    await initTfNode();
+    const nodeRun = JSON.parse(JSON.stringify(await runTraining(config))) as { curve: unknown[]; backend: string };
+    expect(pageRun.backend).toBe('wasm');
+    expect(nodeRun.backend).toBe('wasm');
+    expect(pageRun.curve).toEqual(nodeRun.curve);
     await page.close();
-  }, 60_000);
+  }, 120_000);
 });
