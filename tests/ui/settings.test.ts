@@ -16,8 +16,9 @@ describe('app settings', () => {
     expect(toQuery(d)).toBe('');
   });
 
-  it("the app's worlds are the registry's showable worlds, in its order", () => {
+  it("the app's worlds are the registry's showable worlds, in its order, and each one's defaults make a valid run", () => {
     expect(APP_WORLDS.map((w) => w.id)).toEqual(WORLDS.filter(showable).map((w) => w.id));
+    for (const w of APP_WORLDS) expect(() => validateEvolveConfig(evolveConfig(defaults(w.id))), w.id).not.toThrow();
   });
 
   it('a URL round-trips to the same settings', () => {
