@@ -209,7 +209,7 @@ function clearOfA(p: FlipParams, bX: number): number {
 }
 
 /** What the app draws: the ground, block B's start and both blocks moved by their channels. */
-function view(p: FlipParams, t: FlipTask): WorldView {
+function view(p: FlipParams, t: z.infer<typeof task>): WorldView {
   const far = Math.max(p.bMax, t.bX) + p.bWidth + 0.8;
   return {
     bounds: { x0: -p.aLength, x1: far, y0: -0.15, y1: Math.max(1, (far + p.aLength) * 0.35) },

@@ -117,7 +117,7 @@ function buildScene(p: HoopsParams): ThrowScene {
 }
 
 /** What the app draws: ground, the icy valley, its hoops, the goal zone and the bean bag. */
-function view(p: HoopsParams, t: HoopsTask): WorldView {
+function view(p: HoopsParams, t: z.infer<typeof task>): WorldView {
   const a = p.valleyStart;
   const b = p.valleyStart + p.valleyWidth;
   const goal = goalCentre(p, t.goalX);

@@ -62,9 +62,6 @@ const checks = defineChecks<MultiTargetParams, MultiTargetTask>([
   ...perTarget,
 ]);
 
-/** What the app draws: every target's zone; the trajectory is the first throw's (the one recorded). */
-const view = (p: MultiTargetParams, t: MultiTargetTask) => launcherView(p, t.targets.slice(0, p.k));
-
 /** The multi-target world definition. */
 export const multiTarget: WorldDef<MultiTargetParams, MultiTargetTask> = {
   id: 'multi-target',
@@ -92,7 +89,8 @@ export const multiTarget: WorldDef<MultiTargetParams, MultiTargetTask> = {
   },
   // The energy check's scene: a random throw left to itself.
   passive: (p, rng) => launcherPassive(p, rng),
-  view,
+  // What the app draws: every target's zone; the trajectory is the first throw's (the one recorded).
+  view: (p, t) => launcherView(p, t.targets.slice(0, p.k)),
   createSimulator(p): Simulator<MultiTargetTask> {
     const scene = new LauncherScene(p);
     return {

@@ -46,9 +46,6 @@ const checks = defineChecks<ProjectileParams, ProjectileTask>([
   },
 ]);
 
-/** What the app draws: the ground, the launcher, the task's zone and the thrown body. */
-const view = (p: ProjectileParams, t: ProjectileTask) => launcherView(p, [t.targetX]);
-
 /** The projectile world definition. */
 export const projectile: WorldDef<ProjectileParams, ProjectileTask> = {
   id: 'projectile',
@@ -72,7 +69,8 @@ export const projectile: WorldDef<ProjectileParams, ProjectileTask> = {
   },
   // The energy check's scene: a random throw left to itself.
   passive: (p, rng) => launcherPassive(p, rng),
-  view,
+  // What the app draws: the ground, the launcher, the task's zone and the thrown body.
+  view: (p, t) => launcherView(p, [t.targetX]),
   createSimulator(p): Simulator<ProjectileTask> {
     const scene = new LauncherScene(p);
     return {

@@ -218,7 +218,7 @@ class PusherScene {
 }
 
 /** What the app draws: the floor, the pad, the block (x channel) and the paddle (paddleX channel). */
-function view(p: PusherParams, t: PusherTask): WorldView {
+function view(p: PusherParams, t: z.infer<typeof task>): WorldView {
   const far = Math.max(p.padMax, t.padX) + p.padHalfWidth + 0.6;
   const s = p.blockSize;
   return {

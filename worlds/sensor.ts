@@ -87,7 +87,7 @@ function buildScene(p: SensorParams): { scene: ThrowScene; arrange: (basketX: nu
 }
 
 /** What the app draws: ground, the basket's walls, the pressure plate in front and the bean bag. */
-function view(p: SensorParams, t: SensorTask): WorldView {
+function view(p: SensorParams, t: z.infer<typeof task>): WorldView {
   const hw = p.basketHalfWidth;
   const bx = t.basketX;
   const far = Math.max(p.basketMax, bx) + hw + 1.5;
