@@ -49,6 +49,21 @@ export interface RunOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+/** Options of `PhysicsPool.stream`. */
+export interface StreamOptions extends RunOptions {
+  /**
+   * Receives each batch's consequences, batches in episode order. The pool keeps none of them
+   * once delivered, so memory stays flat in the number of episodes.
+   */
+  readonly onBatch: (consequences: readonly Consequence[]) => void;
+}
+
+/**
+ * Finished batches a stream may hold ahead of the next one to deliver, per lane. Bounds memory
+ * when one batch is slow (a retry after a worker death) while the others run on.
+ */
+const AHEAD_PER_LANE = 2;
+
 /** The default call deadline: generous, so only a real hang trips it. */
 export const defaultDeadlineMs = (episodes: number): number => 10_000 + 5 * episodes;
 
@@ -223,32 +238,82 @@ export class PhysicsPool {
 
   /** Runs a request of any size split into batches across the workers; consequences come back in episode order. */
   async run(req: BatchRequest, opts: RunOptions = {}): Promise<BatchResult> {
+    const consequences: Consequence[] = [];
+    await this.stream(req, {
+      ...opts,
+      onBatch: (cs) => {
+        for (const c of cs) consequences.push(c);
+      },
+    });
+    return { consequences };
+  }
+
+  /**
+   * Runs a request of any size split into batches across the workers and hands each batch's
+   * consequences to `opts.onBatch` in episode order, as soon as every earlier batch is delivered.
+   * Nothing is kept after delivery: a consumer that folds (a digest, a pass count) runs in
+   * constant memory however many episodes the request has.
+   */
+  async stream(req: BatchRequest, opts: StreamOptions): Promise<void> {
     const total = episodeCount(req);
     // Malformed or empty: one call, so the worker validates it and reports the error.
-    if (total === 0 || (req.episodes.kind === 'random' && !Number.isInteger(req.episodes.start))) return this.runBatch(req);
+    if (total === 0 || (req.episodes.kind === 'random' && !Number.isInteger(req.episodes.start))) {
+      opts.onBatch((await this.runBatch(req)).consequences);
+      return;
+    }
     const size = Math.max(1, Math.floor(opts.batchSize ?? Math.min(500, Math.ceil(total / (this.size * 4)))));
     const parts = splitRequest(req, size);
-    const results: Consequence[][] = new Array<Consequence[]>(parts.length);
+    const lanes = Math.min(this.size * PIPELINE_DEPTH, parts.length);
+    const maxAhead = lanes * AHEAD_PER_LANE;
+    // Finished batches waiting for an earlier one, by batch index.
+    const ready = new Map<number, Consequence[]>();
     let next = 0;
+    let delivered = 0;
     let done = 0;
     let failed = false;
-    // PIPELINE_DEPTH lanes per worker: each lane takes the next batch when its previous one is back.
+    let sleepers: (() => void)[] = [];
+    const wakeAll = (): void => {
+      const s = sleepers;
+      sleepers = [];
+      for (const wake of s) wake();
+    };
+    const deliver = (): void => {
+      let moved = false;
+      for (let cs = ready.get(delivered); cs !== undefined; cs = ready.get(delivered)) {
+        ready.delete(delivered);
+        delivered++;
+        moved = true;
+        opts.onBatch(cs);
+      }
+      if (moved) wakeAll();
+    };
+    // PIPELINE_DEPTH lanes per worker: each lane takes the next batch when its previous one is back,
+    // unless it would run more than maxAhead batches ahead of delivery (then it waits: the batch
+    // being delivered next is always in flight on another lane, so the wait ends).
     const lane = async (): Promise<void> => {
       while (!failed && next < parts.length) {
+        if (next - delivered >= maxAhead) {
+          await new Promise<void>((resolve) => sleepers.push(resolve));
+          continue;
+        }
         const i = next++;
         const part = parts[i] as BatchRequest;
         try {
-          results[i] = (await this.runBatch(part)).consequences;
+          const cs = (await this.runBatch(part)).consequences;
+          // Another lane failed meanwhile: the stream has already rejected, deliver nothing more.
+          if (failed) return;
+          ready.set(i, cs);
+          deliver();
         } catch (err) {
           failed = true;
+          wakeAll();
           throw err;
         }
         done += episodeCount(part);
         opts.onProgress?.(done, total);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.size * PIPELINE_DEPTH, parts.length) }, lane));
-    return { consequences: results.flat() };
+    await Promise.all(Array.from({ length: lanes }, lane));
   }
 
   /** Terminates worker `index` as if it crashed (chaos hook); its batch in flight is re-run. */
