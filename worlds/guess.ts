@@ -2,7 +2,7 @@
  * guess — "guess where I am": a hidden target among n cells, no physics. One episode is one
  * guess; the world measures how far it was. It exists to show how much each feedback channel
  * tells a learner: hit/miss needs on the order of n guesses, hot/cold about log2 n, graded
- * distance one or two (src/feedback/guessing-game.ts measures it).
+ * distance one or two (src/experiments/guessing-game.ts measures it).
  *
  * Tasks: train and anchor targets lie in the first ⌈trainFraction·n⌉ cells; half of the probe
  * tasks are held-out draws from that region, half lie beyond it (a region never trained on).
@@ -14,8 +14,7 @@
  */
 import { z } from 'zod';
 import { defineChecks } from '../src/core/checks.ts';
-import { SPLITS, type MeasurementSpec, type Simulator, type WorldDef } from '../src/core/types.ts';
-import type { MetricSpec } from '../src/feedback/metric.ts';
+import { SPLITS, type DeclaredMetric, type MeasurementSpec, type Simulator, type WorldDef } from '../src/core/types.ts';
 
 /** Largest n (and so largest target index + 1). */
 export const GUESS_MAX_N = 65536;
@@ -56,7 +55,7 @@ const checks = defineChecks<GuessParams, GuessTask>([
 ]);
 
 /** The default metric of the guessing game: distance, lower is better, passing only on a hit. */
-export const guessDefaultMetric: MetricSpec = { measurement: 'distance', direction: 'lower', threshold: 0 };
+export const guessDefaultMetric: DeclaredMetric = { expression: 'distance', direction: 'lower', threshold: 0 };
 
 /** Number of cells train and anchor targets are drawn from. */
 export function trainCells(p: GuessParams): number {
@@ -80,7 +79,7 @@ export const guess: WorldDef<GuessParams, GuessTask> = {
   params,
   task,
   // The honest metric a designer would start from (its gameable neighbours are marked above).
-  defaultMetric: () => ({ expression: 'distance', direction: 'lower', threshold: 0 }),
+  defaultMetric: () => ({ ...guessDefaultMetric }),
   actionSpace: (p) => ({ names: ['guess'], low: [0], high: [p.n - 1], units: ['cell'] }),
   measurements,
   checks,

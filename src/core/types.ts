@@ -30,6 +30,17 @@ export interface MeasurementSpec {
   readonly gameable?: string;
 }
 
+/**
+ * A metric as plain data, as a world declares it (its default metric): an expression in the
+ * metric language over the world's measurements, its direction and its pass threshold.
+ * src/metrics parses and checks it; the core only carries it.
+ */
+export interface DeclaredMetric {
+  expression: string;
+  direction: 'lower' | 'higher';
+  threshold: number;
+}
+
 /** A ground-truth verdict: pass iff margin ≥ 0; the margin says by how much. */
 export interface Verdict {
   readonly check: string;
@@ -155,7 +166,7 @@ export interface WorldBase<P extends object, T extends TaskBase> {
    * The metric learners optimise unless told otherwise: an expression over measurements, its
    * direction and its pass threshold (e.g. projectile: `restError`, lower, zone half-width).
    */
-  defaultMetric?(params: P): { expression: string; direction: 'lower' | 'higher'; threshold: number };
+  defaultMetric?(params: P): DeclaredMetric;
   /** Draws one task of a split; probe tasks include shifted ones. */
   sampleTask(rng: Stream, split: Split, params: P): T;
   /**
