@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { hashChecks } from './checks.ts';
+import { installDeterministicMath } from './detmath.ts';
 import { policyParamCount, randomLinearPolicy, type PolicySpec } from './policy.ts';
 import { Stream } from './rng.ts';
 import { resolveParams, WorldRuntime, type BatchRequest, type BatchResult, type EpisodeSpec } from './runtime.ts';
@@ -212,6 +213,8 @@ export function measureEnergyGrowth(scene: PassiveScene, steps = 1000): EnergyRu
 
 /** Runs every property over one world and reports all failures (never throws for a bad world). */
 export async function checkWorld(world: AnyWorld, options: CheckWorldOptions = {}): Promise<CheckReport> {
+  // The checker simulates in process: with the same Math as the workers it compares against.
+  installDeterministicMath();
   const nCases = options.cases ?? 100;
   const checkerSeed = options.seed ?? 0;
   const problems: CheckProblem[] = [];

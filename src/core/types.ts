@@ -4,7 +4,6 @@
  */
 import type { z } from 'zod';
 import type { Stream } from './rng.ts';
-import type { CheckSuite } from './checks.ts';
 
 /** Task splits: learners see `train`; the gate checks ground truth on `anchor`; `probe` only reports. */
 export const SPLITS = ['train', 'anchor', 'probe'] as const;
@@ -46,6 +45,34 @@ export interface Verdict {
   readonly check: string;
   readonly pass: boolean;
   readonly margin: number;
+}
+
+/**
+ * Inputs a ground-truth check (src/core/checks.ts) may look at: the episode's measurements, its hidden truth (quantities only
+ * checks see, such as per-target rest errors), the resolved params and the task.
+ */
+export interface CheckInput<P, T> {
+  readonly measurements: Readonly<Record<string, number>>;
+  readonly truth: Readonly<Record<string, number>>;
+  readonly params: P;
+  readonly task: T;
+}
+
+/** One ground-truth check: a named predicate with a margin (pass iff margin ≥ 0). */
+export interface GroundTruthCheck<P = unknown, T = unknown> {
+  readonly name: string;
+  readonly doc: string;
+  /** Signed distance to failing, in the check's own unit: positive passes, negative fails. */
+  readonly margin: (input: CheckInput<P, T>) => number;
+  /** Whether the check applies under these params (e.g. per-target checks beyond k do not). */
+  readonly applies?: (params: P) => boolean;
+}
+
+/** A world's frozen checks with their content hash. */
+export interface CheckSuite<P = unknown, T = unknown> {
+  readonly checks: readonly GroundTruthCheck<P, T>[];
+  /** sha-256 over each check's name, doc and predicate source, in order. */
+  readonly hash: string;
 }
 
 /** A sampled trajectory: equal-length channels sampled every `sampleEvery` steps. */
