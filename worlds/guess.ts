@@ -13,8 +13,8 @@
  * way to move, leaking more than `distance` does.
  */
 import { z } from 'zod';
-import { defineChecks } from '../src/core/checks.ts';
-import { SPLITS, type DeclaredMetric, type MeasurementSpec, type Simulator, type WorldDef } from '../src/core/types.ts';
+import { SPLITS, type DeclaredMetric, type MeasurementSpec } from '../src/core/types.ts';
+import { defineWorld } from '../src/core/world.ts';
 
 /** Largest n (and so largest target index + 1). */
 export const GUESS_MAX_N = 65536;
@@ -38,21 +38,14 @@ const task = z.strictObject({
 /** A guess task: the hidden target cell and an opaque task id. */
 export type GuessTask = z.infer<typeof task>;
 
-const measurements: readonly MeasurementSpec[] = [
+const measurements = [
   { name: 'distance', doc: 'Cells between the guess and the target.', unit: 'cells', better: 'lower' },
   { name: 'relativeDistance', doc: 'distance / (n − 1): comparable across n.', unit: '1', better: 'lower' },
   { name: 'hit', doc: '1 when the guess is the target, else 0.', unit: '1', better: 'higher' },
   { name: 'signedOffset', doc: 'guess − target: its sign says which way to move (leaks direction if used as a metric).', unit: 'cells', better: 'none' },
   { name: 'guess', doc: 'The guessed cell (the action rounded half up and clamped to 0 … n−1).', unit: 'cell', better: 'none' },
-];
+] as const satisfies readonly MeasurementSpec[];
 
-const checks = defineChecks<GuessParams, GuessTask>([
-  {
-    name: 'found',
-    doc: 'The guess is the target cell (half a cell of slack: a rounded guess is either the target or a whole cell away).',
-    margin: ({ measurements: m }) => 0.5 - (m.distance as number),
-  },
-]);
 
 /** The default metric of the guessing game: distance, lower is better, passing only on a hit. */
 export const guessDefaultMetric: DeclaredMetric = { expression: 'distance', direction: 'lower', threshold: 0 };
@@ -69,7 +62,7 @@ export function guessCell(action: number, n: number): number {
 }
 
 /** The guess world definition. */
-export const guess: WorldDef<GuessParams, GuessTask> = {
+export const guess = defineWorld({
   id: 'guess',
   version: 1,
   title: 'Guess where I am',
@@ -82,7 +75,13 @@ export const guess: WorldDef<GuessParams, GuessTask> = {
   defaultMetric: () => ({ ...guessDefaultMetric }),
   actionSpace: (p) => ({ names: ['guess'], low: [0], high: [p.n - 1], units: ['cell'] }),
   measurements,
-  checks,
+  checks: [
+    {
+      name: 'found',
+      doc: 'The guess is the target cell (half a cell of slack: a rounded guess is either the target or a whole cell away).',
+      margin: ({ measurements: m }) => 0.5 - m.distance,
+    },
+  ],
   featureNames: () => ['n', 'taskId'],
   taskFeatures: (t, p) => [p.n, t.id],
   sampleTask(rng, split, p) {
@@ -92,7 +91,7 @@ export const guess: WorldDef<GuessParams, GuessTask> = {
     const target = shifted ? rng.int(m, p.n - 1) : rng.int(0, m - 1);
     return { split, target, id };
   },
-  createSimulator(p): Simulator<GuessTask> {
+  createSimulator(p) {
     return {
       run(t, action) {
         if (t.target >= p.n) throw new RangeError(`guess: target ${t.target} is off a board of n = ${p.n}`);
@@ -107,4 +106,4 @@ export const guess: WorldDef<GuessParams, GuessTask> = {
       },
     };
   },
-};
+});

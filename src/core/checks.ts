@@ -54,7 +54,7 @@ export function hashChecks(checks: readonly GroundTruthCheck<never, never>[]): s
 }
 
 /** Freezes a world's checks (any later mutation throws in strict code) and hashes them. */
-export function defineChecks<P, T extends TaskBase>(checks: GroundTruthCheck<P, T>[]): CheckSuite<P, T> {
+export function defineChecks<P, T extends TaskBase, M extends string = string, H extends string = string>(checks: GroundTruthCheck<P, T, M, H>[]): CheckSuite<P, T, M, H> {
   const names = new Set<string>();
   for (const c of checks) {
     if (names.has(c.name)) throw new Error(`duplicate ground-truth check '${c.name}'`);

@@ -8,6 +8,7 @@
  * snapshot restore) and its own streams, so its result never depends on the batch around it.
  */
 import { z } from 'zod';
+import { Box } from './box.ts';
 import { applyChecks } from './checks.ts';
 import { InputError, inputErrorFromZod } from './errors.ts';
 import { evaluatePolicy, policySpecSchema, randomLinearPolicy, type PolicySpec } from './policy.ts';
@@ -100,9 +101,7 @@ export function resolveParams(world: AnyWorld, params: unknown): Record<string, 
 
 /** The random action of an episode in `random` mode: uniform over the world's action box. */
 export function randomAction(world: AnyWorld, params: Record<string, unknown>, seed: number, episode: number): number[] {
-  const space = world.actionSpace(params);
-  const rng = new Stream([seed, 'action', episode]);
-  return space.low.map((lo, i) => rng.uniform(lo, space.high[i] as number));
+  return Box.sample(world.actionSpace(params), new Stream([seed, 'action', episode]));
 }
 
 /**
@@ -280,8 +279,6 @@ export class WorldRuntime {
     const actSpace = world.actionSpace(params);
     const nObs = obsSpace.names.length;
     const nAct = actSpace.names.length;
-    const low = actSpace.low;
-    const high = actSpace.high;
     const checked = new Set<PolicySpec>();
     const checkPolicy = (p: PolicySpec, where: string): PolicySpec => {
       if (checked.has(p)) return p;
@@ -411,9 +408,7 @@ export class WorldRuntime {
             if (lane.rec?.eps) lane.rec.eps[k0 * nAct + j] = eps;
             x += (std[j] as number) * eps;
           }
-          const lo = low[j] as number;
-          const hi = high[j] as number;
-          a[j] = x < lo ? lo : x > hi ? hi : x;
+          a[j] = Box.clipAt(actSpace, j, x);
         }
         if (lane.rec) {
           lane.rec.obs.set(lane.obs, k0 * nObs);
