@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.ts';
-import { randomTask } from '../../src/core/runtime.ts';
+import { randomTask, resolveParams } from '../../src/core/runtime.ts';
 import { projectile } from '../../worlds/projectile.ts';
 import { createPhysicsApi } from '../../workers/physics-api.ts';
 
@@ -8,7 +8,7 @@ import { createPhysicsApi } from '../../workers/physics-api.ts';
 // is a clear input error naming the item and field, never a NaN or a crash deep in a simulator.
 describe('physics worker API: explicit tasks', () => {
   const api = createPhysicsApi();
-  const params = projectile.params.parse({});
+  const params = resolveParams(projectile, {});
   const good = randomTask(projectile, params, 7, 'train', 0);
   const request = (task: unknown) => ({ world: 'projectile', params: {}, seed: 7, episodes: { kind: 'explicit' as const, items: [{ episode: 0, task: task as typeof good, action: [5, 0.8] }] } });
 
