@@ -45,6 +45,8 @@ const task = z.strictObject({
   bX: z.number().min(0.3).max(20),
   overrides: z.strictObject({ gravity: params.shape.gravity.unwrap() }).optional(),
 });
+/** A flip task (inferred from its schema). */
+export type FlipTask = z.infer<typeof task>;
 
 /** Action bounds: A's launch velocity (m/s) and spin (rad/s, counter-clockwise positive). */
 const ACTION_LOW = [0, 0, -20] as const;

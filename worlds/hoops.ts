@@ -51,6 +51,8 @@ const task = z.strictObject({
   goalX: z.number().min(0).max(60),
   overrides: z.strictObject({ gravity: throwerParamShape.gravity.unwrap() }).optional(),
 });
+/** A hoops task (inferred from its schema). */
+export type HoopsTask = z.infer<typeof task>;
 
 /**
  * The valley is a trough: a ramp down, an icy flat floor, a ramp up, each a third of its width.

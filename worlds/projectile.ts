@@ -14,6 +14,8 @@ import { LauncherScene, launcherParamShape, launcherPassive, sampleTargetX, shif
 
 /** Parameters: the shared launcher table. */
 const params = z.strictObject({ ...launcherParamShape });
+/** Projectile parameters: the shared launcher table. */
+export type ProjectileParams = z.infer<typeof params>;
 
 /** A task: where the zone is; probe tasks may shift gravity. */
 const task = z.strictObject({
@@ -21,6 +23,8 @@ const task = z.strictObject({
   targetX: z.number().min(0).max(50),
   overrides: z.strictObject({ gravity: launcherParamShape.gravity.unwrap() }).optional(),
 });
+/** A projectile task (inferred from its schema). */
+export type ProjectileTask = z.infer<typeof task>;
 
 const measurements = [
   { name: 'landingError', doc: 'Distance from the first ground contact to the zone centre.', unit: 'm', better: 'lower', gameable: 'ignores rolling after landing (body=ball)' },

@@ -41,6 +41,8 @@ const task = z.strictObject({
   padX: z.number().min(0).max(30),
   overrides: z.strictObject({ friction: params.shape.friction.unwrap() }).optional(),
 });
+/** A pusher task (inferred from its schema). */
+export type PusherTask = z.infer<typeof task>;
 
 /** Action bounds: paddle speed (m/s) and push duration (s). */
 const ACTION_LOW = [0.1, 0.05] as const;

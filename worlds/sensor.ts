@@ -40,6 +40,8 @@ const task = z.strictObject({
   basketX: z.number().min(1).max(40),
   overrides: z.strictObject({ gravity: throwerParamShape.gravity.unwrap() }).optional(),
 });
+/** A sensor task (inferred from its schema). */
+export type SensorTask = z.infer<typeof task>;
 
 /** Wall thickness (m); the plate's far edge touches the front wall's outer face. */
 const WALL = 0.05;
