@@ -73,7 +73,7 @@ class WorkerFault extends Error {
 }
 
 /** One generation of the worker at one index. */
-interface Member {
+interface WorkerSlot {
   readonly index: number;
   readonly generation: number;
   readonly handle: WorkerHandle;
@@ -103,7 +103,7 @@ export interface PoolStats {
 }
 
 interface Waiter {
-  resolve(m: Member): void;
+  resolve(m: WorkerSlot): void;
   reject(e: Error): void;
 }
 
@@ -148,7 +148,7 @@ function errorText(err: unknown): string {
 
 /** A supervised pool of physics workers; results never depend on how many there are. */
 export class PhysicsPool {
-  private readonly members: Member[] = [];
+  private readonly slots: WorkerSlot[] = [];
   private readonly generations: number[] = [];
   private readonly startFailures: number[] = [];
   private readonly broken: (string | undefined)[] = [];
@@ -190,7 +190,7 @@ export class PhysicsPool {
 
   /** Number of worker slots. */
   get size(): number {
-    return this.members.length;
+    return this.slots.length;
   }
 
   /** Supervision counters (retries, replacements). */
@@ -200,12 +200,12 @@ export class PhysicsPool {
 
   /** State of each worker slot, by index. */
   workerStates(): WorkerState[] {
-    return this.members.map((m) => m.state);
+    return this.slots.map((m) => m.state);
   }
 
   /** Pings every live worker (no supervision: for diagnostics and tests). */
   async ping(): Promise<PingResult[]> {
-    return Promise.all(this.members.map((m) => this.call(m, () => m.api.ping(), this.startDeadlineMs)));
+    return Promise.all(this.slots.map((m) => this.call(m, () => m.api.ping(), this.startDeadlineMs)));
   }
 
   /** Runs one batch on an idle worker, supervised: retried on a fresh worker if its worker fails. */
@@ -318,7 +318,7 @@ export class PhysicsPool {
 
   /** Terminates worker `index` as if it crashed (chaos hook); its batch in flight is re-run. */
   kill(index: number): void {
-    const m = this.members[index];
+    const m = this.slots[index];
     if (!m) throw new Error(`physics pool: no worker ${index} (size ${this.size})`);
     this.retire(m, `worker ${index} killed by pool.kill`);
   }
@@ -327,21 +327,21 @@ export class PhysicsPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.waiters.splice(0)) w.reject(new Error('physics pool: closed'));
-    for (const m of this.members) this.retire(m, 'pool closed');
+    for (const m of this.slots) this.retire(m, 'pool closed');
     await Promise.all(this.terminations);
   }
 
-  private spawn(index: number, generation: number): Member {
+  private spawn(index: number, generation: number): WorkerSlot {
     const handle = this.opts.factory.spawn(index, generation);
-    const m: Member = { index, generation, handle, api: Comlink.wrap<PhysicsApi>(handle.endpoint), state: 'starting', inflight: 0, aborts: new Set() };
-    this.members[index] = m;
+    const m: WorkerSlot = { index, generation, handle, api: Comlink.wrap<PhysicsApi>(handle.endpoint), state: 'starting', inflight: 0, aborts: new Set() };
+    this.slots[index] = m;
     handle.onExit((cause) => this.retire(m, `worker ${index} (generation ${generation}) exited: ${cause}`));
     handle.onError((cause) => this.retire(m, `worker ${index} (generation ${generation}) failed: ${cause}`));
     return m;
   }
 
-  /** Pings a new member; it becomes idle on success. Rejects with the cause on failure. */
-  private async start(m: Member): Promise<void> {
+  /** Pings a new worker slot; it becomes idle on success. Rejects with the cause on failure. */
+  private async start(m: WorkerSlot): Promise<void> {
     let cause: string;
     try {
       const pong = await this.call(m, () => m.api.ping(), this.startDeadlineMs);
@@ -358,8 +358,8 @@ export class PhysicsPool {
     throw new Error(cause);
   }
 
-  /** Marks a member dead, rejects its call in flight, terminates it and spawns its replacement. */
-  private retire(m: Member, cause: string): void {
+  /** Marks a worker slot dead, rejects its call in flight, terminates it and spawns its replacement. */
+  private retire(m: WorkerSlot, cause: string): void {
     if (m.state === 'dead') return;
     // Counted here so a death during start-up (exit event) and a failed ping count the same.
     if (m.state === 'starting') this.startFailures[m.index] = (this.startFailures[m.index] ?? 0) + 1;
@@ -370,7 +370,7 @@ export class PhysicsPool {
       .catch(() => undefined)
       .finally(() => this.terminations.delete(t));
     this.terminations.add(t);
-    if (this.closed || this.members[m.index] !== m) return;
+    if (this.closed || this.slots[m.index] !== m) return;
     if ((this.startFailures[m.index] ?? 0) > this.maxRetries) {
       this.markBroken(m.index, cause);
       return;
@@ -391,11 +391,11 @@ export class PhysicsPool {
     }
   }
 
-  private acquire(): Promise<Member> {
+  private acquire(): Promise<WorkerSlot> {
     if (this.closed) return Promise.reject(new Error('physics pool: closed'));
     // The least-loaded live worker with room in its pipeline.
-    let best: Member | undefined;
-    for (const m of this.members) {
+    let best: WorkerSlot | undefined;
+    for (const m of this.slots) {
       if ((m.state === 'idle' || m.state === 'busy') && m.inflight < PIPELINE_DEPTH && (!best || m.inflight < best.inflight)) best = m;
     }
     if (best) {
@@ -409,25 +409,25 @@ export class PhysicsPool {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  private release(m: Member): void {
+  private release(m: WorkerSlot): void {
     if (m.state !== 'busy') return;
     m.inflight--;
     this.makeIdle(m);
   }
 
   /** Hands the worker's free pipeline slots to waiting calls; idle when nothing is in flight. */
-  private makeIdle(m: Member): void {
+  private makeIdle(m: WorkerSlot): void {
     if (m.state === 'dead') return;
     while (m.inflight < PIPELINE_DEPTH && this.waiters.length > 0) {
       m.inflight++;
       m.state = 'busy';
-      (this.waiters.shift() as { resolve: (m: Member) => void }).resolve(m);
+      (this.waiters.shift() as { resolve: (m: WorkerSlot) => void }).resolve(m);
     }
     if (m.inflight === 0) m.state = 'idle';
   }
 
-  /** One comlink call raced against the member's death and a deadline; the timer is always cleared. */
-  private call<T>(m: Member, fn: () => Promise<T>, ms: number): Promise<T> {
+  /** One comlink call raced against the worker's death and a deadline; the timer is always cleared. */
+  private call<T>(m: WorkerSlot, fn: () => Promise<T>, ms: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const finish = (settle: () => void): void => {
