@@ -11,21 +11,13 @@ import { CHANNEL_KINDS, SCHEDULES } from '../feedback/channels.ts';
 import { MetricError, parseMetric } from '../metrics/index.ts';
 import type { AnyWorld } from '../core/types.ts';
 import { isClosedLoop } from '../core/types.ts';
-// The world modules one by one, not worlds/index.ts: the registry imports the runtime, which
-// installs the deterministic Math on import, and the page's own Math must stay the browser's
-// (tests/ui/settings.test.ts checks that this list matches the registry's showable worlds).
-import { projectile } from '../../worlds/projectile.ts';
-import { multiTarget } from '../../worlds/multi-target.ts';
-import { pusher } from '../../worlds/pusher.ts';
-import { sensor } from '../../worlds/sensor.ts';
-import { hoops } from '../../worlds/hoops.ts';
-import { flip } from '../../worlds/flip.ts';
+import { WORLDS } from '../../worlds/index.ts';
 
 /** True for worlds the app can show: one-shot, with task features (learners) and a view hook. */
 export const showable = (w: AnyWorld): boolean => !isClosedLoop(w) && w.view !== undefined && w.taskFeatures !== undefined && w.featureNames !== undefined;
 
-/** Worlds the app can show, in the registry's order. */
-export const APP_WORLDS: readonly AnyWorld[] = ([projectile, multiTarget, pusher, sensor, hoops, flip] as AnyWorld[]).filter(showable);
+/** Worlds the app can show, in the registry's order (the registry has no side effects: the page's Math stays its own). */
+export const APP_WORLDS: readonly AnyWorld[] = WORLDS.filter(showable);
 const worldIds = APP_WORLDS.map((w) => w.id) as [string, ...string[]];
 
 /** How a setting is edited. */
