@@ -114,6 +114,13 @@ export class LineChart {
         pen = true;
       }
       if (d) parts.push(`<path d="${d}" fill="none" stroke="${s.colour}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="4 3"' : ''}/>`);
+      // Dots as well: a single point (the first generation) has no line to draw.
+      if (rows.length <= 60) {
+        for (const r of rows) {
+          const v = r.v[s.key];
+          if (typeof v === 'number' && Number.isFinite(v)) parts.push(`<circle cx="${sx(r.x).toFixed(1)}" cy="${sy(v).toFixed(1)}" r="2" fill="${s.colour}"/>`);
+        }
+      }
       const lx = M.l + 4 + i * ((W - M.l) / spec.series.length);
       parts.push(`<rect x="${lx}" y="${H - 12}" width="10" height="3" fill="${s.colour}"/><text x="${lx + 13}" y="${H - 8}" fill="#333">${esc(s.label)}</text>`);
     });

@@ -63,7 +63,8 @@ describe.skipIf(!haveChromium)('the app in Chromium', () => {
     expect(await page.textContent('#renderer')).toContain('software WebGL');
     // The deterministic Math belongs to the workers: the page keeps the browser's own.
     expect(await page.evaluate('String(Math.sin).includes("[native code]") && String(Math.pow).includes("[native code]")')).toBe(true);
-    await page.waitForTimeout(1500); // let the throws fly before the screenshot
+    // A few cycles and generations on the charts before the screenshot for review.
+    await page.waitForFunction('window.mirageApp.state().chartPoints.attempts >= 4 && window.mirageApp.state().generations >= 2', undefined, { timeout: 120_000 });
     await page.screenshot({ path: new URL('../../docs/img/app.png', import.meta.url).pathname, fullPage: true });
 
     // α = 1 through the panel's own number field: the run restarts locked to the ground-truth metric.
