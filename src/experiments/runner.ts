@@ -1,0 +1,52 @@
+/**
+ * What an experiment runs on, injected: a `BatchRunner` for physics (the interface the checker
+ * uses; in process here, the Node pool or the browser pool elsewhere) and a `JobRunner` for
+ * independent learner jobs (evolve's members: in process one after the other, or in parallel on
+ * learner workers). A result depends on (config, seed) only, never on which runner ran it
+ * (wall 2): physics replays bitwise on every runtime and a job is a pure function of its input.
+ *
+ * No Node and no DOM imports: the app and the CLI build their pools and pass them in.
+ */
+import type { BatchRunner } from '../core/checkWorld.ts';
+import { WorldRuntime, type BatchRequest, type BatchResult } from '../core/runtime.ts';
+import { getWorld } from '../../worlds/index.ts';
+
+export type { BatchRunner } from '../core/checkWorld.ts';
+
+/** A physics runner on the calling thread: one WorldRuntime per world id (cached simulators). */
+export function inProcessRunner(): BatchRunner {
+  const runtimes = new Map<string, WorldRuntime>();
+  return {
+    runBatch(req: BatchRequest): Promise<BatchResult> {
+      // Through a promise, so a throw is a rejection as it is from a pool.
+      return Promise.resolve().then(() => {
+        let runtime = runtimes.get(req.world);
+        if (!runtime) {
+          runtime = new WorldRuntime(getWorld(req.world));
+          runtimes.set(req.world, runtime);
+        }
+        return runtime.runBatch(req);
+      });
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Runs independent jobs; results come back in input order, whatever ran them. */
+export interface JobRunner<J, R> {
+  /** Threads the jobs run on at once (1 in process). */
+  readonly parallelism: number;
+  runAll(jobs: readonly J[]): Promise<R[]>;
+}
+
+/** Jobs one after the other on the calling thread, through `run`. */
+export function serialJobs<J, R>(run: (job: J) => Promise<R>): JobRunner<J, R> {
+  return {
+    parallelism: 1,
+    async runAll(jobs) {
+      const out: R[] = [];
+      for (const job of jobs) out.push(await run(job));
+      return out;
+    },
+  };
+}
