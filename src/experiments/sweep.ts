@@ -25,7 +25,8 @@ export interface FrontierPoint {
   readonly anchorGtBest: number;
   /** Mean of (best − final) anchor GT. */
   readonly anchorGtDrop: number;
-  readonly finalDrift: number | null;
+  /** Mean final disagreement (1 − τ-b) over the runs where it is defined. */
+  readonly finalDisagreement: number | null;
   /** Mean episodes per member to the GT threshold over the runs that reached it (null: none did). */
   readonly episodesToThreshold: number | null;
   /** How many runs reached the threshold. */
@@ -73,7 +74,7 @@ export async function runAlphaSweep(
     }
     const reached = records.map((r) => r.summary.episodesToThreshold).filter((e): e is number => e !== null);
     const points = records.flatMap((r) => r.gao.points);
-    const drifts = records.map((r) => r.summary.driftFinal).filter((x): x is number => x !== null);
+    const disagreements = records.map((r) => r.summary.disagreementFinal).filter((x): x is number => x !== null);
     frontier.push({
       alpha,
       runs: records.length,
@@ -81,7 +82,7 @@ export async function runAlphaSweep(
       finalAnchorGt: mean(records.map((r) => r.summary.anchorGtFinal)) ?? 0,
       anchorGtBest: mean(records.map((r) => r.summary.anchorGtBest)) ?? 0,
       anchorGtDrop: mean(records.map((r) => r.summary.anchorGtDrop)) ?? 0,
-      finalDrift: mean(drifts),
+      finalDisagreement: mean(disagreements),
       episodesToThreshold: mean(reached),
       reached: reached.length,
       proxyEnd: mean(records.map((r) => r.summary.proxyEnd)) ?? 0,
