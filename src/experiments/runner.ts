@@ -10,6 +10,7 @@
 import type { BatchRunner } from '../core/checkWorld.ts';
 import { WorldRuntime, type BatchRequest, type BatchResult } from '../core/runtime.ts';
 import { getWorld } from '../../worlds/index.ts';
+import type { LearnerRunner } from './types.ts';
 
 export type { BatchRunner } from '../core/checkWorld.ts';
 
@@ -48,5 +49,13 @@ export function serialJobs<J, R>(run: (job: J) => Promise<R>): JobRunner<J, R> {
       for (const job of jobs) out.push(await run(job));
       return out;
     },
+  };
+}
+
+/** Jobs of one kind on learner workers, all at once (the runner spreads them over its workers). */
+export function workerJobs<J, R>(runner: LearnerRunner, kind: string): JobRunner<J, R> {
+  return {
+    parallelism: runner.workers,
+    runAll: (jobs) => Promise.all(jobs.map((input) => runner.run({ kind, input }) as Promise<R>)),
   };
 }
