@@ -79,7 +79,8 @@ import { MetricError, metricToSpec, measurementsUsed, parseMetric, type Metric, 
 import { DEFAULT_META, DEFAULT_PBT, inheritState, MetaAgent, PROPOSER_KINDS, type ChannelChoice, type LearnerChange, type MeasurementRecord, type MetaAgentSnapshot, type MetricCandidate, type PbtOptions } from '../meta/index.ts';
 import { getWorld } from '../../worlds/index.ts';
 import { actionDistance, memberSuites, runMemberJob, type MemberJob, type MemberResult, type MemberRunConfig } from './evolve-member.ts';
-import { inProcessRunner, serialJobs, type BatchRunner, type JobRunner } from './runner.ts';
+import { inProcessRunner, serialJobs, workerJobs, type BatchRunner, type JobRunner } from './runner.ts';
+import { defineExperiment } from './types.ts';
 
 /** Safeguard ids of the CLI and config. */
 export const SAFEGUARD_KINDS = ['agreement', 'non-regression', 'quarantine'] as const;
@@ -904,3 +905,95 @@ function summarise(gens: readonly GenerationRecord[], startAnchorGt: number, lin
     metricsAdopted: lineage.length - 1,
   };
 }
+
+// ---------------------------------------------------------------------------------- the experiment
+
+/**
+ * Plain-data encoding of a checkpoint: JSON has no NaN or ±Infinity, but a resumed run must see
+ * exactly the numbers an undisturbed one holds (an undefined measurement is NaN), so non-finite
+ * numbers are written as `{ "$num": "NaN" | "Infinity" | "-Infinity" }`.
+ */
+export function encodeNonFinite(x: unknown): unknown {
+  if (typeof x === 'number') return Number.isFinite(x) ? x : { $num: String(x) };
+  if (Array.isArray(x)) return x.map(encodeNonFinite);
+  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined).map(([k, v]) => [k, encodeNonFinite(v)]));
+  return x;
+}
+
+/** Reverses `encodeNonFinite`. */
+export function decodeNonFinite(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(decodeNonFinite);
+  if (x !== null && typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    if (Object.keys(o).length === 1 && typeof o.$num === 'string') return Number(o.$num);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, decodeNonFinite(v)]));
+  }
+  return x;
+}
+
+/** A value as plain JSON (NaN and ±Infinity become null, as JSON.stringify writes them). */
+const asJson = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+/** The experiment's config: evolve's, with a world and α by default so `run evolve` needs no flags. */
+export const evolveExperimentSchema = evolveConfigSchema.extend({
+  world: z.string().default('projectile').describe('World id (a one-shot world with task features).'),
+  alpha: z.number().min(0).max(1).default(0.5).describe('Gate strength α: 0 = anything goes (drift), 1 = locked to the ground-truth check (bias).'),
+});
+
+/**
+ * `--quick`: the default run at half the generations and two-thirds of the population (the
+ * meta-agent still proposes for 12 generations after the warm-up), so it finishes in well under
+ * 60 s here and still shows the gate at work.
+ */
+export const EVOLVE_QUICK: Readonly<Record<string, unknown>> = Object.freeze({ generations: 15, population: 4 });
+
+/**
+ * The evolve experiment (registry id `evolve`). Resumes by **snapshot**: a `checkpoint` after
+ * every generation holds an `EvolveCheckpoint` (members' learner and channel states, the metric
+ * lineage, the meta-agent's bandit, the quarantine's history, the records so far), and a resumed
+ * run continues from the next generation. Events: `started`; per generation `progress`,
+ * `generation` (data: a GenerationRecord), one `decision` per gate verdict (data: a
+ * DecisionRecord), `point`s on the charts `groundTruth` (series proxy, anchorGt, probeGt) and
+ * `disagreement`, and `checkpoint`; `finished` with results = the EvolveRecord (NaN as null).
+ * Members train on `ctx.learners` (learner workers, in parallel) when the host has them, else
+ * one after the other in process with physics through `ctx.batch`: the results are identical.
+ */
+export const evolveExperiment = defineExperiment<z.infer<typeof evolveExperimentSchema>, EvolveRecord>({
+  id: 'evolve',
+  title: 'Evolve: learners and a self-rewriting metric under the anchor gate',
+  description: 'A population of learners trains under a metric the meta-agent keeps rewriting; the anchor gate (strength α) decides which rewrites are adopted. Records proxy, anchor and probe ground truth, disagreement and shift gap per generation.',
+  configSchema: evolveExperimentSchema,
+  quick: EVOLVE_QUICK,
+  charts: [
+    { id: 'groundTruth', title: 'Proxy and ground truth per generation', x: 'generation', y: 'pass rate' },
+    { id: 'disagreement', title: 'Disagreement of the metric in force with ground truth (1 − τ-b)', x: 'generation', y: 'disagreement' },
+  ],
+  keyResult: (r) => `α ${r.alpha}: anchor GT ${r.summary.anchorGtFinal.toFixed(2)} (best ${r.summary.anchorGtBest.toFixed(2)}), probe GT ${r.summary.probeGtFinal.toFixed(2)}, disagreement ${r.summary.disagreementFinal === null ? '—' : r.summary.disagreementFinal.toFixed(2)}`,
+  async *run(config, ctx) {
+    const runtime: EvolveRuntime = { physics: ctx.batch, ...(ctx.learners ? { members: workerJobs<MemberJob, MemberResult>(ctx.learners, 'evolve-member') } : {}) };
+    const restore = ctx.restore === undefined ? undefined : (decodeNonFinite(ctx.restore) as EvolveCheckpoint);
+    const steps = evolveSteps(config, runtime, restore);
+    for (;;) {
+      const next = await steps.next();
+      if (next.done) {
+        yield { type: 'finished', results: asJson(next.value) };
+        return;
+      }
+      const step = next.value;
+      if (step.type === 'start') {
+        yield { type: 'started', unit: 'generations', total: step.generations };
+        continue;
+      }
+      const g = step.record;
+      yield { type: 'progress', stage: `generation ${g.gen}`, done: g.gen + 1, total: config.generations, unit: 'generations' };
+      yield { type: 'generation', index: g.gen, data: asJson(g) as unknown as Record<string, unknown> };
+      for (const d of step.decisions) {
+        yield { type: 'decision', generation: d.gen, proposal: d.metric, ...(d.parent === null ? {} : { parent: d.parent }), adopted: d.accepted, reason: d.reason, data: asJson(d) as unknown as Record<string, unknown> };
+      }
+      for (const [series, y] of [['proxy', g.proxy], ['anchorGt', g.anchorGt], ['probeGt', g.probeGt]] as const) yield { type: 'point', chart: 'groundTruth', series, x: g.gen, y };
+      yield { type: 'point', chart: 'disagreement', series: 'disagreement', x: g.gen, y: g.disagreement };
+      yield { type: 'checkpoint', state: encodeNonFinite(step.checkpoint()) };
+      if (ctx.signal.aborted) return;
+    }
+  },
+});
