@@ -7,31 +7,11 @@
  *
  * No Node and no DOM imports: the app and the CLI build their pools and pass them in.
  */
-import type { BatchRunner } from '../core/checkWorld.ts';
-import { WorldRuntime, type BatchRequest, type BatchResult } from '../core/runtime.ts';
-import { getWorld } from '../../worlds/index.ts';
 import type { LearnerRunner } from './types.ts';
 
 export type { BatchRunner } from '../core/checkWorld.ts';
-
-/** A physics runner on the calling thread: one WorldRuntime per world id (cached simulators). */
-export function inProcessRunner(): BatchRunner {
-  const runtimes = new Map<string, WorldRuntime>();
-  return {
-    runBatch(req: BatchRequest): Promise<BatchResult> {
-      // Through a promise, so a throw is a rejection as it is from a pool.
-      return Promise.resolve().then(() => {
-        let runtime = runtimes.get(req.world);
-        if (!runtime) {
-          runtime = new WorldRuntime(getWorld(req.world));
-          runtimes.set(req.world, runtime);
-        }
-        return runtime.runBatch(req);
-      });
-    },
-    close: () => Promise.resolve(),
-  };
-}
+/** A physics runner on the calling thread (the run layer's). */
+export { inProcessRunner } from '../runs/in-process.ts';
 
 /** Runs independent jobs; results come back in input order, whatever ran them. */
 export interface JobRunner<J, R> {
