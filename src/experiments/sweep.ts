@@ -9,7 +9,7 @@
  * feedback (right, but slower); the frontier shows what lies between.
  */
 import { fitGao, type GaoFit } from '../anchors/index.ts';
-import { runEvolve, type EvolveRecord, type EvolveSummary } from './evolve.ts';
+import { runEvolve, type EvolveRecord, type EvolveRuntime, type EvolveSummary } from './evolve.ts';
 
 /** The α grid of the frontier. */
 export const SWEEP_ALPHAS: readonly number[] = Object.freeze([0, 0.25, 0.5, 0.75, 1]);
@@ -57,6 +57,7 @@ export async function runAlphaSweep(
   base: Record<string, unknown>,
   options: { readonly alphas?: readonly number[]; readonly seeds: readonly number[] },
   onRun?: (record: EvolveRecord, done: number, total: number) => void,
+  runtime: EvolveRuntime = {},
 ): Promise<SweepResult> {
   const alphas = options.alphas ?? SWEEP_ALPHAS;
   const total = alphas.length * options.seeds.length;
@@ -66,7 +67,7 @@ export async function runAlphaSweep(
   for (const alpha of alphas) {
     const records: EvolveRecord[] = [];
     for (const seed of options.seeds) {
-      const r = await runEvolve({ ...base, alpha, seed });
+      const r = await runEvolve({ ...base, alpha, seed }, undefined, runtime);
       world = r.world;
       records.push(r);
       runs.push({ alpha, seed, summary: r.summary });
