@@ -85,8 +85,10 @@ export function learnerWorkerFactory(opts: Pick<LearnerPoolOptions, 'fault' | 'a
 
 /** Starts `workers` learner workers (each also a physics worker) under the pool's supervision. */
 export async function createLearnerPool(workers: number, opts: LearnerPoolOptions = {}): Promise<LearnerPool> {
-  const { fault, afterJobs, faultWorkers, jobDeadlineMs = 600_000, ...poolOpts } = opts;
-  const pool = await PhysicsPool.create<LearnerApi>({ ...poolOpts, workers, factory: learnerWorkerFactory({ fault, afterJobs, faultWorkers }) });
+  const { fault, afterJobs, faultWorkers, jobDeadlineMs = 600_000, startDeadlineMs = 180_000, ...poolOpts } = opts;
+  // A learner worker loads tfjs and every learner before its first ping: on a loaded machine
+  // that took over 30 s (the physics pool's default start deadline), so it gets longer.
+  const pool = await PhysicsPool.create<LearnerApi>({ ...poolOpts, startDeadlineMs, workers, factory: learnerWorkerFactory({ fault, afterJobs, faultWorkers }) });
   return {
     pool,
     batch: poolBatchRunner(pool),
