@@ -70,7 +70,16 @@ export function reportHtml(input: ReportInput, charts: readonly RenderedChart[])
   }
   const scores = finalScores(input.events).map((r) => [esc(r.chart), esc(r.series), fmt(r.x), r.sd === null ? fmt(r.mean) : `${fmt(r.mean)} ± ${fmt(r.sd)}`, String(r.n)]);
   const decisions = input.events.flatMap((e) => (e.type === 'decision' ? [e] : []));
-  const decisionRows = decisions.map((d) => [d.generation === undefined ? '' : String(d.generation), d.seed === undefined ? '' : String(d.seed), `<code>${esc(d.proposal)}</code>`, d.parent ? `<code>${esc(d.parent)}</code>` : '', d.adopted ? '<b>adopted</b>' : 'rejected', esc(d.reason)]);
+  const withCells = decisions.some((d) => d.cell !== undefined);
+  const decisionRows = decisions.map((d) => [
+    ...(withCells ? [d.cell === undefined ? '' : String(d.cell)] : []),
+    d.generation === undefined ? '' : String(d.generation),
+    d.seed === undefined ? '' : String(d.seed),
+    `<code>${esc(d.proposal)}</code>`,
+    d.parent ? `<code>${esc(d.parent)}</code>` : '',
+    d.adopted ? '<b>adopted</b>' : 'rejected',
+    esc(d.reason),
+  ]);
   const lineage = metricLineage(input.events).map(({ seed, chain }) => `<li>${seed === null ? '' : `seed ${seed}: `}${chain.map((m) => `<code>${esc(m)}</code>`).join(' → ')}</li>`);
   const configRows = Object.entries(s.config).map(([k, v]) => [`<code>${esc(k)}</code>`, `<code>${esc(JSON.stringify(v))}</code>`]);
   const prov: [string, string][] = [
@@ -103,14 +112,14 @@ th{background:#f4f4f4}code{font-size:.92em}.charts{display:flex;flex-wrap:wrap;g
 <p>${esc(exp?.description ?? '')}</p>
 <p>Status: <b class="status-${s.status}">${esc(s.status)}</b>${key ? ` · ${esc(key)}` : ''} · content hash <code>${esc(s.contentHash.slice(0, 16))}…</code></p>
 <h2>Charts</h2>
-<div class="charts">${charts.map((c) => `<figure id="chart-${esc(c.id)}">${c.svg}<figcaption>${esc(c.title)}</figcaption></figure>`).join('\n') || '<p class="none">no charted events</p>'}</div>
+<div class="charts">${charts.map((c) => `<figure id="chart-${esc(c.id)}" aria-label="${esc(c.title)}">${c.svg}</figure>`).join('\n') || '<p class="none">no charted events</p>'}</div>
 <h2>Final scores</h2>
 <p>Value of each series at its last point; mean ± sample standard deviation over seeds where there is more than one (n = seeds).</p>
 ${table(['chart', 'series', 'x', 'value', 'n'], scores)}
 <h2>Config</h2>
 ${table(['field', 'value'], configRows)}
 <h2>Gate decisions</h2>
-${table(['generation', 'seed', 'proposal', 'replacing', 'verdict', 'reason'], decisionRows)}
+${table([...(withCells ? ['cell'] : []), 'generation', 'seed', 'proposal', 'replacing', 'verdict', 'reason'], decisionRows)}
 <h2>Metric lineage</h2>
 ${lineage.length ? `<ul>${lineage.join('')}</ul>` : '<p class="none">no metric adopted</p>'}
 <h2>Results</h2>

@@ -57,13 +57,14 @@ export function chartSpec(decl: ChartDecl, rows: readonly Row[]): VegaLiteSpec {
   const withInterval = rows.some((r) => r.lo !== undefined && r.hi !== undefined);
   const mark = decl.mark ?? 'line';
   if (perSeed) {
+    const yTitle = `${decl.y} (mean ± sd over seeds)`;
     // Mean over seeds with a ±1 sd band: the uncertainty a single curve would hide.
     return {
       ...base(decl.title, rows),
       encoding: { x, color },
       layer: [
-        { mark: { type: 'errorband', extent: 'stdev', opacity: 0.25 }, encoding: { y: { field: 'y', type: 'quantitative', title: decl.y, scale: yScale } } },
-        { mark: mark === 'bar' ? { type: 'point' } : { type: mark, point: true }, encoding: { y: { field: 'y', aggregate: 'mean', type: 'quantitative', title: `${decl.y} (mean ± sd over seeds)` } } },
+        { mark: { type: 'errorband', extent: 'stdev', opacity: 0.25 }, encoding: { y: { field: 'y', type: 'quantitative', title: yTitle, scale: yScale } } },
+        { mark: mark === 'bar' ? { type: 'point' } : { type: mark, point: true }, encoding: { y: { field: 'y', aggregate: 'mean', type: 'quantitative', title: yTitle } } },
       ],
     };
   }
@@ -88,7 +89,8 @@ export function chartsOf(events: readonly ExperimentEvent[], declared: readonly 
       rows.push({ series: e.series, x: e.x, y: e.y, ...(e.lo !== undefined ? { lo: e.lo } : {}), ...(e.hi !== undefined ? { hi: e.hi } : {}), ...(e.seed !== undefined ? { seed: e.seed } : {}) });
       byChart.set(e.chart, rows);
     } else if (e.type === 'generation') {
-      for (const [k, v] of Object.entries(e.data)) if (typeof v === 'number') genRows.push({ series: k, x: e.index, y: v, ...(e.seed !== undefined ? { seed: e.seed } : {}) });
+      // One line per field (and per sweep cell); seeds are pooled into mean ± sd.
+      for (const [k, v] of Object.entries(e.data)) if (typeof v === 'number') genRows.push({ series: e.cell === undefined ? k : `${k} · cell ${e.cell}`, x: e.index, y: v, ...(e.seed !== undefined ? { seed: e.seed } : {}) });
     }
   }
   const out: ChartSpec[] = [];
