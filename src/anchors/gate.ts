@@ -409,6 +409,8 @@ export interface QuarantineSafeguard extends Safeguard {
   fit(): GaoFit | null;
   /** Forgets the curve (after the runner acted on a rollback: optimisation restarts). */
   reset(): void;
+  /** Restores a history read from `history` (a resumed run). */
+  restore(history: readonly QuarantinePoint[]): void;
 }
 
 /**
@@ -452,6 +454,9 @@ export function quarantine(options: QuarantineOptions): QuarantineSafeguard {
     },
     reset() {
       history = [];
+    },
+    restore(points) {
+      history = points.map((p) => ({ ...p }));
     },
     review(proposal, ctx) {
       const spent0 = ctx.oracle.spent;

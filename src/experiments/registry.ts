@@ -5,9 +5,11 @@
  */
 import { InputError, inputErrorFromZod } from '../core/runtime.ts';
 import type { AnyExperiment } from './types.ts';
+import { evolveExperiment } from './evolve.ts';
+import { guessingGameExperiment } from './guessing-game.ts';
 
 /** The experiments shipped with the sandbox (ports land here: train, evolve, guessing-game…). */
-const BUILT_IN: readonly AnyExperiment[] = [];
+const BUILT_IN: readonly AnyExperiment[] = [evolveExperiment, guessingGameExperiment];
 
 // Extra experiments registered at run time (tests' tiny experiments, plug-ins), after BUILT_IN.
 const extra: AnyExperiment[] = [];

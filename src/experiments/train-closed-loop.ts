@@ -53,7 +53,7 @@ export async function runClosedLoopTraining(setup: ClosedLoopTrainingSetup, onPo
     };
     // The same fixed train suite and round loop as the one-shot runner; rounds hold the
     // learner's own roundSize episodes, all playing one policy (the lanes share its forward pass).
-    const loop = trainingLoop<EpisodeExperience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
+    const loop = await trainingLoop<EpisodeExperience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
       roundSize: learner.roundSize,
       explore(tasks, firstEpisode) {
         const policy = learner.policy('explore');

@@ -124,10 +124,33 @@ export interface RoundHooks<X> {
   /** Episodes per learning round. */
   readonly roundSize: number;
   /** Plays a round with exploration; `experience(j, feedback)` builds episode j's experience. */
-  explore(tasks: readonly SuiteTask[], firstEpisode: number, round: number): { consequences: Consequence[]; experience: (j: number, feedback: number) => X };
+  explore(tasks: readonly SuiteTask[], firstEpisode: number, round: number): Explored<X> | Promise<Explored<X>>;
   /** Plays the greedy learner on the evaluation tasks (the `evalIndex`-th evaluation). */
-  greedy(tasks: readonly SuiteTask[], firstEpisode: number, evalIndex: number): Consequence[];
-  learn(batch: X[], rng: Stream): void;
+  greedy(tasks: readonly SuiteTask[], firstEpisode: number, evalIndex: number): Consequence[] | Promise<Consequence[]>;
+  learn(batch: X[], rng: Stream): void | Promise<void>;
+}
+
+/** One explored round: its consequences and how to turn episode j's feedback into experience. */
+export interface Explored<X> {
+  readonly consequences: Consequence[];
+  readonly experience: (j: number, feedback: number) => X;
+}
+
+/** What the round loop reads of a run's config (train's whole config, or evolve's per-member slice). */
+export type LoopConfig = Pick<TrainConfig, 'episodes' | 'evalTasks' | 'evalPoints' | 'seed'>;
+
+/** The loop's context: config, the metric as the channel senses it, and the channel. */
+export interface LoopContext {
+  readonly cfg: LoopConfig;
+  readonly sense: ChannelMetric;
+  readonly channel: FeedbackChannel;
+  /**
+   * Prefix of the loop's stream keys (feedback noise, learning draws). Default `[cfg.seed]`;
+   * evolve gives each member and generation its own, e.g. `[seed, 'member', slot, gen]`.
+   */
+  readonly streamKey?: readonly (number | string)[];
+  /** Training progress of loop episode e, for scheduled channels. Default e / cfg.episodes. */
+  readonly progress?: (episode: number) => number;
 }
 
 /**
@@ -135,21 +158,23 @@ export interface RoundHooks<X> {
  * the channel, learn, and at each curve point measure greedy ground truth on the evaluation
  * tasks. Ground truth and the bits-per-feedback log stay here, never with the learner.
  */
-export function trainingLoop<X>(
-  ctx: { cfg: TrainConfig; sense: ChannelMetric; channel: FeedbackChannel },
+export async function trainingLoop<X>(
+  ctx: LoopContext,
   suite: readonly SuiteTask[],
   hooks: RoundHooks<X>,
   onPoint?: (p: CurvePoint, total: number) => void,
-): { curve: CurvePoint[]; undefinedMetric: number } {
+): Promise<{ curve: CurvePoint[]; undefinedMetric: number }> {
   const { cfg, sense, channel } = ctx;
+  const key = ctx.streamKey ?? [cfg.seed];
+  const progress = ctx.progress ?? ((episode: number) => Math.min(1, episode / cfg.episodes));
   const value = sense.value;
   const evalSuite = suite.slice(0, Math.min(cfg.evalTasks, suite.length));
   const curve: CurvePoint[] = [];
   let events: FeedbackEvent[] = [];
   let undefinedMetric = 0;
   let evalCount = 0;
-  const evaluate = (episodes: number): CurvePoint => {
-    const cs = hooks.greedy(evalSuite, EVAL_EPISODE_BASE + evalCount * evalSuite.length, evalCount);
+  const evaluate = async (episodes: number): Promise<CurvePoint> => {
+    const cs = await hooks.greedy(evalSuite, EVAL_EPISODE_BASE + evalCount * evalSuite.length, evalCount);
     evalCount++;
     const values = cs.map((c) => value(c.measurements)).filter((v) => !Number.isNaN(v));
     const point: CurvePoint = {
@@ -167,7 +192,7 @@ export function trainingLoop<X>(
   for (let e = 0, round = 0; e < cfg.episodes; round++) {
     const b = Math.min(hooks.roundSize, cfg.episodes - e);
     const tasks = Array.from({ length: b }, (_, j) => suite[(e + j) % suite.length] as SuiteTask);
-    const { consequences, experience } = hooks.explore(tasks, e, round);
+    const { consequences, experience } = await hooks.explore(tasks, e, round);
     const batch: X[] = [];
     consequences.forEach((c, j) => {
       const t = tasks[j] as SuiteTask;
@@ -176,15 +201,15 @@ export function trainingLoop<X>(
         undefinedMetric++;
         return;
       }
-      const feedback = channel.feedback(v, sense, { taskKey: t.key, progress: Math.min(1, (e + j) / cfg.episodes), rng: new Stream([cfg.seed, 'feedback', e + j]) });
+      const feedback = channel.feedback(v, sense, { taskKey: t.key, progress: progress(e + j), rng: new Stream([...key, 'feedback', e + j]) });
       batch.push(experience(j, feedback));
       // The runner, not the learner, pairs feedback with the ground-truth margin it was about.
       events.push({ feedback, target: c.verdicts[0]?.margin ?? 0 });
     });
-    if (batch.length) hooks.learn(batch, new Stream([cfg.seed, 'learn', round]));
+    if (batch.length) await hooks.learn(batch, new Stream([...key, 'learn', round]));
     e += b;
     if (e >= nextEval || e >= cfg.episodes) {
-      const p = evaluate(e);
+      const p = await evaluate(e);
       curve.push(p);
       onPoint?.(p, cfg.episodes);
       nextEval += evalEvery;
@@ -258,7 +283,7 @@ export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, tota
       const items: EpisodeSpec[] = tasks.map((t, i) => ({ episode: firstEpisode + i, task: t.task, action: actions[i] as number[] }));
       return runtime.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items } }).consequences;
     };
-    const loop = trainingLoop<Experience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
+    const loop = await trainingLoop<Experience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
       roundSize: cfg.roundSize,
       explore(tasks, firstEpisode, round) {
         const actions = learner.act(tasks.map((t) => t.features), new Stream([cfg.seed, 'explore', round]), 'explore');
