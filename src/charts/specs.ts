@@ -8,7 +8,8 @@
  *   ±1 standard-deviation band (uncertainty wherever there is more than one seed).
  * - Points with `lo`/`hi` draw that interval as a band.
  * - Charts named in points but not declared get a default line chart; numeric fields of
- *   `generation` events get one chart of their own ("generations").
+ *   `generation` events are drawn on the chart `generations` when the experiment declares it
+ *   (or declares no chart at all).
  */
 import type { ChartDecl, ExperimentEvent } from '../experiments/types.ts';
 
@@ -96,12 +97,12 @@ export function chartsOf(events: readonly ExperimentEvent[], declared: readonly 
   const out: ChartSpec[] = [];
   const decls = [...declared];
   for (const id of byChart.keys()) if (!decls.some((d) => d.id === id)) decls.push({ id, title: id, x: 'x', y: 'y' });
+  // Numeric generation fields: drawn where the experiment declares a 'generations' chart, or
+  // last when it declares none (every field on one axis is a fallback, not a view).
+  if (declared.length === 0 && genRows.length && !byChart.has('generations')) decls.push({ id: 'generations', title: 'Per generation', x: 'generation', y: 'value' });
   for (const d of decls) {
-    const rows = byChart.get(d.id);
+    const rows = byChart.get(d.id) ?? (d.id === 'generations' ? genRows : undefined);
     if (rows?.length) out.push({ id: d.id, title: d.title, spec: chartSpec(d, rows), rows: rows.length });
-  }
-  if (genRows.length && !decls.some((d) => d.id === 'generations')) {
-    out.push({ id: 'generations', title: 'Per generation', spec: chartSpec({ id: 'generations', title: 'Per generation', x: 'generation', y: 'value' }, genRows), rows: genRows.length });
   }
   return out;
 }

@@ -9,7 +9,9 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { z } from 'zod';
 import { InputError } from '../core/runtime.ts';
-import type { AnyExperiment, ExperimentEvent } from '../experiments/types.ts';
+import type { BatchRunner } from '../core/checkWorld.ts';
+import type { AnyExperiment, ExperimentEvent, LearnerRunner } from '../experiments/types.ts';
+import type { RunHost, RunOutcome } from '../runs/runner.ts';
 import { getExperiment, parseExperimentConfig } from '../experiments/registry.ts';
 import { effectiveEvents, parseRecord, RecordCorruptError, RecordVersionError, type ParsedRecord, type Provenance, type Shard } from '../runs/record.ts';
 import { makeProvenance } from '../runs/provenance.ts';
@@ -62,7 +64,7 @@ export function nodeProvenance(backend: string): Provenance {
 
 /** Initialises tfjs when the experiment needs it; returns the backend to record. */
 export async function backendFor(experiment: AnyExperiment): Promise<string> {
-  if (!experiment.needsTf) return 'none';
+  if (!experiment.needsTf && !experiment.learnerJobs) return 'none';
   const { initTfNode } = await import('../learners/tf-node.ts');
   return (await initTfNode()).backend;
 }
@@ -246,7 +248,7 @@ export function progressView(io: CliIO, mode: 'bar' | 'lines' | 'quiet'): { onEv
       if (e.type !== 'progress') return;
       if (e.stage !== stage) {
         stage = e.stage;
-        if (mode === 'lines') io.err(`${e.stage}: ${e.total} ${e.unit ?? 'steps'}`);
+        if (mode === 'lines') io.err(`${e.stage} · ${e.done}/${e.total}${e.unit ? ` ${e.unit}` : ''}`);
         else {
           stopBar();
           bar = new cliProgress.SingleBar({ format: `${e.stage} [{bar}] {percentage}% | {value}/{total} ${e.unit ?? ''} | eta {eta}s`, stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic);
@@ -304,33 +306,49 @@ export interface ExecOptions {
 }
 
 /**
- * Drives a new run or a resume into `dir` with a lazily started physics pool, Ctrl-C handling
- * and progress; writes summary, report and SVGs at the end (finished or interrupted) and sets
- * the exit code (0 finished, 130 interrupted).
+ * The workers of a run, started on first use (a run that simulates nothing starts none): a
+ * physics pool, or for experiments with `learnerJobs` a pool of learner workers that run both
+ * the physics and the learner jobs.
  */
-export async function executeRun(
-  io: CliIO,
-  state: { code: number },
-  dir: string,
-  opts: ExecOptions,
-  start: (host: import('../runs/runner.ts').RunHost) => Promise<import('../runs/runner.ts').RunOutcome>,
-): Promise<void> {
+async function runWorkers(experiment: AnyExperiment, workers: number): Promise<{ batch: BatchRunner; learners?: LearnerRunner; close: () => Promise<void> }> {
+  if (experiment.learnerJobs) {
+    const { createLearnerPool } = await import('../../workers/learner-node.ts');
+    let pool: ReturnType<typeof createLearnerPool> | null = null;
+    const get = () => (pool ??= createLearnerPool(workers));
+    return {
+      batch: { runBatch: async (req) => (await get()).batch.runBatch(req), close: async () => {} },
+      learners: { workers, run: async (job) => (await get()).learners.run(job) },
+      close: async () => {
+        if (pool) await (await pool).close();
+      },
+    };
+  }
   const { lazyRunner } = await import('../runs/in-process.ts');
   const { createNodePool } = await import('../../workers/node-pool.ts');
   const batch = lazyRunner(async () => {
-    const pool = await createNodePool(opts.workers);
-    return { runBatch: (req) => pool.runBatch(req), close: () => pool.close() };
+    const p = await createNodePool(workers);
+    return { runBatch: (req) => p.runBatch(req), close: () => p.close() };
   });
+  return { batch, close: () => batch.close() };
+}
+
+/**
+ * Drives a new run or a resume into `dir` with lazily started workers, Ctrl-C handling and
+ * progress; writes summary, report and SVGs at the end (finished or interrupted) and sets the
+ * exit code (0 finished, 130 interrupted).
+ */
+export async function executeRun(io: CliIO, state: { code: number }, dir: string, experiment: AnyExperiment, opts: ExecOptions, start: (host: RunHost) => Promise<RunOutcome>): Promise<void> {
+  const pools = await runWorkers(experiment, opts.workers);
   const mode = opts.quiet || opts.json ? 'quiet' : io.progress ? 'bar' : 'lines';
   const view = progressView(io, mode);
   const signals = stopOnSignals(io);
   let outcome;
   try {
-    outcome = await start({ batch, workers: opts.workers, signal: signals.controller.signal, now: () => new Date().toISOString(), onEvent: view.onEvent });
+    outcome = await start({ batch: pools.batch, ...(pools.learners ? { learners: pools.learners } : {}), workers: opts.workers, signal: signals.controller.signal, now: () => new Date().toISOString(), onEvent: view.onEvent });
   } finally {
     view.stop();
     signals.dispose();
-    await batch.close();
+    await pools.close();
   }
   const { record } = readRunDir(dir);
   const summary = await writeRunOutputs(dir, record);

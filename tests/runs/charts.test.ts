@@ -34,6 +34,9 @@ describe('chart specs', () => {
     expect(charts[0]!.spec.mark).toEqual({ type: 'line', point: true });
     expect((charts[1]!.spec.layer as { mark: { type: string } }[])[0]!.mark.type).toBe('area');
     expect(((charts[2]!.spec.data as { values: { series: string }[] }).values).map((r) => r.series)).toEqual(['gt · cell 1', 'gt · cell 1']);
+    // an experiment that declares its charts gets the generation fields only if it declares 'generations'
+    expect(chartsOf(events, [{ id: 'plain', title: 'P', x: 'x', y: 'y' }]).map((c) => c.id)).toEqual(['plain', 'iv']);
+    expect(chartsOf(events, [{ id: 'generations', title: 'G', x: 'generation', y: 'gt' }]).map((c) => c.id)).toEqual(['generations', 'plain', 'iv']);
   });
 
   it('renders to SVG without a browser', async () => {

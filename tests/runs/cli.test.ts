@@ -35,7 +35,7 @@ describe('run, report, runs, compare', () => {
     const r = await cli('run', 'test-walk', '--out', dir('a'), '--set', 'steps=5', '--quiet', '--workers', '1');
     expect(r.code).toBe(0);
     const files = readdirSync(dir('a')).sort();
-    expect(files).toEqual(['chart-generations.svg', 'chart-spread.svg', 'chart-walk.svg', 'report.html', 'run.jsonl', 'summary.json']);
+    expect(files).toEqual(['chart-spread.svg', 'chart-walk.svg', 'report.html', 'run.jsonl', 'summary.json']);
     const s = summary(dir('a'));
     for (const k of ['experiment', 'seed', 'config', 'configHash', 'anchorsHash', 'versions', 'backend', 'startedAt', 'finishedAt', 'contentHash', 'results']) expect(s).toHaveProperty(k);
     expect(s.status).toBe('finished');

@@ -29,7 +29,7 @@ export const resume: CliCommand = {
         const sink = new FileSink(file, { truncateTo: record.validBytes });
         try {
           if (record.tornBytes > 0 && !o.quiet && !o.json) io.err(`cut a torn last line (${record.tornBytes} bytes) from ${file}`);
-          await executeRun(io, state, dir, { workers, json: o.json ?? false, quiet: o.quiet ?? false }, (host) => resumeRun({ ...host, experiment, record, provenance, sink, where: dir }));
+          await executeRun(io, state, dir, experiment, { workers, json: o.json ?? false, quiet: o.quiet ?? false }, (host) => resumeRun({ ...host, experiment, record, provenance, sink, where: dir }));
         } finally {
           sink.close();
         }

@@ -36,7 +36,7 @@ export const run: CliCommand = {
         const sink = new FileSink(path.join(dir, RECORD_FILE), { exclusive: true });
         const provenance = nodeProvenance(await backendFor(experiment));
         try {
-          await executeRun(io, state, dir, { workers, json: o.json ?? false, quiet: o.quiet ?? false }, (host) => startRun({ ...host, experiment, config, provenance, shard, sink }));
+          await executeRun(io, state, dir, experiment, { workers, json: o.json ?? false, quiet: o.quiet ?? false }, (host) => startRun({ ...host, experiment, config, provenance, shard, sink }));
         } finally {
           sink.close();
         }
