@@ -706,7 +706,8 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
       checkpoint: (): EvolveCheckpoint => ({
         version: 1,
         gen: snapshotGen,
-        members: members.map((m) => ({ ...m, origin: m.origin.map((r) => [...r]), previous: m.previous.map((r) => [...r]), state: m.state === null ? null : encodeLearnerState(m.state) })),
+        // `recent` is left out: the next generation's jobs replace it before anyone reads it.
+        members: members.map((m) => ({ ...m, recent: [], origin: m.origin.map((r) => [...r]), previous: m.previous.map((r) => [...r]), state: m.state === null ? null : encodeLearnerState(m.state) })),
         current: metricToSpec(current),
         currentId,
         metricCount,
