@@ -968,6 +968,9 @@ export const evolveExperiment = defineExperiment<z.infer<typeof evolveExperiment
   description: 'A population of learners trains under a metric the meta-agent keeps rewriting; the anchor gate (strength α) decides which rewrites are adopted. Records proxy, anchor and probe ground truth, disagreement and shift gap per generation.',
   configSchema: evolveExperimentSchema,
   quick: EVOLVE_QUICK,
+  // The CLI records the tfjs backend and gives members learner workers (see Experiment in types.ts).
+  needsTf: true,
+  learnerJobs: true,
   charts: [
     { id: 'groundTruth', title: 'Proxy and ground truth per generation', x: 'generation', y: 'pass rate' },
     { id: 'disagreement', title: 'Disagreement of the metric in force with ground truth (1 − τ-b)', x: 'generation', y: 'disagreement' },

@@ -240,6 +240,10 @@ export interface Experiment<Config extends { seed: number } = { seed: number }, 
   readonly resultsSchema?: z.ZodType<Results, unknown>;
   /** Charts of the report, drawn from `point` events. */
   readonly charts?: readonly ChartDecl[];
+  /** The host initialises tfjs (and records its backend in the provenance) before `run`. */
+  readonly needsTf?: boolean;
+  /** The host passes `ctx.learners` (learner workers, which also run the physics) when it has them. */
+  readonly learnerJobs?: boolean;
   /** Sweeps only: cells for sharding and merging. */
   readonly sweep?: SweepSpec<Config, Results>;
   /** One short line with the key result (for `mirage-lab runs` and `compare`). */
