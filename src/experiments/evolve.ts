@@ -4,7 +4,9 @@
  * adopted metric. Per generation:
  *
  * 1. every member trains on the train tasks under the *adopted* metric through its own feedback
- *    channel (the approach of train.ts: explore, simulate, feedback, learn, in rounds);
+ *    channel, with train.ts's round loop (`trainingLoop`: explore, simulate, feedback, learn),
+ *    as an independent job (evolve-member.ts): on learner workers in parallel when the runtime
+ *    has them, one after the other in process otherwise — bitwise the same run;
  * 2. the runner evaluates greedy actions: proxy (pass rate under the adopted metric on train
  *    tasks), anchor ground truth (anchor suite), probe ground truth (probe suite, runner only),
  *    disagreement (1 − τ-b of the adopted metric vs ground truth over all anchor cells: the runner
@@ -38,6 +40,9 @@
  * anchor and probe suites need (`cem` keeps one Gaussian per train task and cannot act on an
  * unseen anchor task). Defaults: width 16, depth 1, learning rate 0.01 (EVOLVE_LEARNER_DEFAULTS):
  * a 30-generation run of 6 learners × 256 episodes takes about 5 s on one core.
+ *
+ * As an experiment (registry id `evolve`, `evolveExperiment` below) it resumes by **snapshot**:
+ * a plain-data checkpoint after every generation (EvolveCheckpoint).
  *
  * Defaults were chosen by measurement (see the test files' printed numbers): 256 episodes per
  * generation and a warm-up of 3 generations let the population learn the designer's metric
