@@ -41,8 +41,11 @@ export const evolve: CliCommand = {
         const world = getWorld(o.world);
         // --quick: the preset's values for the options left at their defaults.
         if (o.quick) {
+          // Config keys by option name (--episodes sets episodesPerGeneration).
+          const option: Record<string, string> = { episodesPerGeneration: 'episodes' };
           for (const [key, value] of Object.entries(EVOLVE_QUICK)) {
-            if (key in o && cmd.getOptionValueSource(key) === 'default') (o as unknown as Record<string, string>)[key] = String(value);
+            const name = option[key] ?? key;
+            if (name in o && cmd.getOptionValueSource(name) === 'default') (o as unknown as Record<string, string>)[name] = String(value);
           }
         }
         const workers = o.workers === undefined ? defaultWorkerCount() : parseOption('--workers', wholeNumber('--workers', 0, 64), o.workers);
