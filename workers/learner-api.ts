@@ -7,7 +7,7 @@
  * (workers/pool.ts) serves an experiment's physics and its learner jobs; a learner job plays its
  * episodes on the worker's own physics, which is bitwise the physics of any other runner.
  */
-// First import on purpose: it installs the deterministic Math before any world module loads.
+import { installDeterministicMath } from '../src/core/detmath.ts';
 import { createPhysicsApi, type PhysicsApi } from './physics-api.ts';
 import { runMemberJob, type MemberJob } from '../src/experiments/evolve-member.ts';
 import { inProcessRunner } from '../src/experiments/runner.ts';
@@ -26,8 +26,12 @@ export interface LearnerApi extends PhysicsApi {
   job(kind: string, input: unknown): Promise<unknown>;
 }
 
-/** Builds the API; `initTf` picks the tfjs backend for this runtime before any learner is built. */
+/**
+ * Builds the API; `initTf` picks the tfjs backend for this runtime before any learner is built.
+ * Training simulates episodes in this worker, so building the API installs the deterministic Math.
+ */
 export function createLearnerApi(initTf: () => Promise<{ backend: string; fallbackReason?: string }>): LearnerApi {
+  installDeterministicMath();
   let ready: Promise<{ backend: string; fallbackReason?: string }> | undefined;
   const physics = createPhysicsApi();
   const local = inProcessRunner();

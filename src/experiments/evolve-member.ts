@@ -23,11 +23,10 @@ import type { AnyWorld, Consequence, TaskBase } from '../core/types.ts';
 import { buildAnchorSuite, suiteEpisodes, suiteFeatures, type TaskSuite } from '../anchors/index.ts';
 import { buildProbeSuite, runProbe } from '../anchors/probe.ts';
 import { createChannel, type FeedbackChannel } from '../feedback/channels.ts';
-import type { Metric as ChannelMetric } from '../feedback/metric.ts';
 import { getLearnerFamily } from '../learners/registry.ts';
 import { tfBackend } from '../learners/tf.ts';
 import type { Experience, Learner, LearnerEnv, LearnerState } from '../learners/types.ts';
-import { compile, metricPasses, parseMetric, type MetricSpec } from '../metrics/index.ts';
+import { compile, metricPasses, parseMetric, type CompiledMetric, type MetricSpec } from '../metrics/index.ts';
 import type { ChannelChoice, MeasurementRecord } from '../meta/index.ts';
 import { getWorld } from '../../worlds/index.ts';
 import type { BatchRunner } from './runner.ts';
@@ -213,7 +212,7 @@ export async function runMemberJob(job: MemberJob, physics: BatchRunner): Promis
     const recent: MeasurementRecord[] = [];
 
     if (gen >= 0) {
-      const sense: ChannelMetric = { label: metric.expression, direction: metric.direction, threshold: metric.threshold, value };
+      const sense: CompiledMetric = { expression: metric.expression, direction: metric.direction, threshold: metric.threshold, value };
       const epg = run.episodesPerGeneration;
       const totalEpisodes = run.generations * epg;
       await trainingLoop<Experience>(
