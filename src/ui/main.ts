@@ -128,7 +128,7 @@ function startRun(): void {
       generations = g.gen + 1;
       crashes = 0;
       charts.scores?.addPoint(g.gen, { proxy: g.proxy, anchorGt: g.anchorGt, probeGt: g.probeGt });
-      charts.gaps?.addPoint(g.gen, { shiftGap: g.bias, disagreement: g.drift });
+      charts.gaps?.addPoint(g.gen, { shiftGap: g.shiftGap, disagreement: g.disagreement });
       notePoint();
       addDecisions(g.gen, m.decisions);
       const adopted = [...m.decisions].reverse().find((d) => d.accepted);
