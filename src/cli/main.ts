@@ -22,6 +22,7 @@ import { getLearnerFamily } from '../learners/registry.ts';
 import { trainInWorker } from '../../workers/learner-node.ts';
 import { decimalNumber, parseOption, parseSets, splitSchema, validateSets, wholeNumber } from './input.ts';
 import { demo } from './demo.ts';
+import { learners, worldFits } from './commands/learners.ts';
 import { runEvolve, SAFEGUARD_KINDS, validateEvolveConfig } from '../experiments/evolve.ts';
 import { decisionLine, frontierLines, GENERATION_HEADER, generationRow, summaryLines } from '../experiments/evolve-report.ts';
 import { runAlphaSweep } from '../experiments/sweep.ts';
@@ -172,15 +173,21 @@ function program(io: CliIO, state: { code: number }): Command {
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) => {
       const worlds = WORLDS.map(describeWorld);
-      if (o.json) return io.out(JSON.stringify(worlds, null, 2));
+      // Which learners fit each world (and with which channels): from the families' declared needs.
+      if (o.json) return io.out(JSON.stringify(worlds.map((w) => ({ ...w, learners: worldFits(w.id).fits.filter((f) => f.channels.length).map((f) => ({ id: f.learner, channels: f.channels })) })), null, 2));
       for (const w of worlds) {
         io.out(`${w.id} v${w.version} — ${w.description}`);
         io.out(`  params: ${w.params.map((p) => `${p.name}=${String(p.default)}${p.options ? ` (${p.options.join('|')})` : p.min !== undefined ? ` [${p.min}, ${p.max}]` : ''}`).join(', ')}`);
         io.out(`  action: ${w.actionSpace.names.map((n, i) => `${n} [${w.actionSpace.low[i]}, ${w.actionSpace.high[i]}] ${w.actionSpace.units[i]}`).join(', ')}`);
         io.out(`  measurements: ${w.measurements.map((m) => (m.gameable ? `${m.name}*` : m.name)).join(', ')}   (* gameable proxy)`);
         io.out(`  ground truth: ${w.checks.map((c) => c.name).join(', ')}`);
+        io.out(`  learners: ${worldFits(w.id).fits.filter((f) => f.channels.length).map((f) => f.learner).join(', ')}`);
       }
     });
+
+  // ------------------------------------------------------------------ learners (i9-learn)
+  // Its own module under commands/; registered here until main.ts is split into commands/.
+  learners.register(cmd, { io, state });
 
   cmd
     .command('check-world')

@@ -10,13 +10,14 @@
  * observations, its own noise draws and feedback; streams come from (config, seed) (wall 2);
  * the policy crosses into the physics as plain data (wall 3).
  */
-import { InputError, WorldRuntime, type EpisodeSpec } from '../core/runtime.ts';
+import { WorldRuntime, type EpisodeSpec } from '../core/runtime.ts';
 import type { PolicySpec } from '../core/policy.ts';
-import { isClosedLoop, type AnyClosedLoopWorld, type AnyWorld, type Consequence } from '../core/types.ts';
+import type { AnyClosedLoopWorld, Consequence } from '../core/types.ts';
 import type { FeedbackChannel } from '../feedback/channels.ts';
 import type { Metric as ChannelMetric } from '../feedback/metric.ts';
-import { experienceFromConsequence, isClosedLoopFamily, isClosedLoopLearner, type ClosedLoopEnv, type EpisodeExperience } from '../learners/policy-gradient.ts';
-import { createLearner, getLearnerFamily, LEARNER_IDS } from '../learners/registry.ts';
+import { experienceFromConsequence } from '../learners/closed-loop.ts';
+import { createLearner } from '../learners/registry.ts';
+import { isClosedLoopLearner, type ClosedLoopEnv, type EpisodeExperience, type FeedbackInfo } from '../learners/types.ts';
 import type { Metric } from '../metrics/index.ts';
 import { trainingLoop, trainResult, trainSuite, type CurvePoint, type SuiteTask, type TrainConfig, type TrainResult } from './train.ts';
 
@@ -28,6 +29,7 @@ export interface ClosedLoopTrainingSetup {
   readonly metric: Metric;
   readonly sense: ChannelMetric;
   readonly channel: FeedbackChannel;
+  readonly feedback: FeedbackInfo;
 }
 
 /**
@@ -36,14 +38,15 @@ export interface ClosedLoopTrainingSetup {
  * one-shot learners). Returns the same TrainResult as the one-shot runner.
  */
 export async function runClosedLoopTraining(setup: ClosedLoopTrainingSetup, onPoint?: (p: CurvePoint, total: number) => void): Promise<TrainResult> {
-  const { cfg, world, params, metric, sense, channel } = setup;
+  const { cfg, world, params, metric, sense, channel, feedback } = setup;
   const observationSpace = world.observationSpace(params);
   const actionSpace = world.actionSpace(params);
-  const env: ClosedLoopEnv = { world: world.id, actionSpace, featureNames: world.featureNames?.(params) ?? [], observationSpace };
+  const env: ClosedLoopEnv = { world: world.id, actionSpace, featureNames: world.featureNames?.(params) ?? [], observationSpace, feedback };
   const learner = await createLearner(cfg.learner, env, cfg.learnerConfig, cfg.seed);
   try {
     if (!isClosedLoopLearner(learner)) {
-      throw new InputError('learner', cfg.learner, `a closed-loop learner for world '${world.id}' (it plays a policy every step): policy-gradient`);
+      // assertLearnerFits has refused one-shot families already: reaching here is a bug.
+      throw new Error(`learner '${cfg.learner}' declares closed-loop needs but built no closed-loop learner`);
     }
     const names = { observations: observationSpace.names, actions: actionSpace.names };
     const runtime = new WorldRuntime(world);
@@ -71,16 +74,4 @@ export async function runClosedLoopTraining(setup: ClosedLoopTrainingSetup, onPo
   } finally {
     learner.dispose();
   }
-}
-
-/**
- * Throws an InputError unless the learner family fits the world's kind: closed-loop worlds need
- * a learner that plays a policy every step, and such learners have nothing to play elsewhere.
- */
-export function assertLearnerFitsWorld(world: AnyWorld, learnerId: string): void {
-  const wantsClosedLoop = isClosedLoop(world);
-  if (isClosedLoopFamily(getLearnerFamily(learnerId)) === wantsClosedLoop) return;
-  const fitting = LEARNER_IDS.filter((id) => isClosedLoopFamily(getLearnerFamily(id)) === wantsClosedLoop);
-  const kind = wantsClosedLoop ? 'closed-loop' : 'one-shot';
-  throw new InputError('learner', learnerId, `a ${kind} learner for ${kind} world '${world.id}': one of ${fitting.map((i) => JSON.stringify(i)).join(', ')}`);
 }

@@ -13,12 +13,13 @@ import { isClosedLoop, type AnyWorld, type Consequence, type TaskBase } from '..
 import { CHANNEL_KINDS, createChannel, parseChannelConfig, SCHEDULES, type ChannelConfig, type FeedbackChannel } from '../feedback/channels.ts';
 import { measureInformation, type FeedbackEvent } from '../feedback/information.ts';
 import type { Metric as ChannelMetric } from '../feedback/metric.ts';
+import { assertLearnerFits } from '../learners/compat.ts';
 import { createLearner, getLearnerFamily } from '../learners/registry.ts';
 import { tfBackend } from '../learners/tf.ts';
-import type { Experience, Learner, LearnerEnv } from '../learners/types.ts';
+import type { Experience, FeedbackInfo, Learner, LearnerEnv } from '../learners/types.ts';
 import { compile, MetricError, parseMetric, type Metric } from '../metrics/index.ts';
 import { getWorld } from '../../worlds/index.ts';
-import { assertLearnerFitsWorld, runClosedLoopTraining } from './train-closed-loop.ts';
+import { runClosedLoopTraining } from './train-closed-loop.ts';
 
 /** Training configuration: one schema for the CLI, files and the app. */
 export const trainConfigSchema = z.strictObject({
@@ -216,6 +217,18 @@ export async function trainResult(
   };
 }
 
+/** What the learner is told about its feedback (a channel's kind and noise, and the metric). */
+export function feedbackInfo(channel: FeedbackChannel, metric: Metric): FeedbackInfo {
+  const c = channel.config;
+  return {
+    kind: c.kind,
+    flip: 'flip' in c ? c.flip : 0,
+    jitter: 'jitter' in c ? c.jitter : 0,
+    tolerance: c.kind === 'hotcold' ? c.tolerance : 0,
+    metric: { expression: metric.expression, direction: metric.direction, threshold: metric.threshold },
+  };
+}
+
 /**
  * Validates everything a run needs (config, world, params, metric, channel, learner
  * hyperparameters) without running it, so bad input fails fast with the field named.
@@ -224,10 +237,10 @@ export function validateTrainConfig(input: unknown): TrainConfig {
   const cfg = parseTrainConfig(input);
   const world = getWorld(cfg.world);
   const params = resolveParams(world, cfg.params);
-  resolveMetric(world, params, cfg);
-  channelConfig(cfg);
+  const metric = resolveMetric(world, params, cfg);
+  const channel = channelConfig(cfg);
   const family = getLearnerFamily(cfg.learner);
-  assertLearnerFitsWorld(world, cfg.learner);
+  assertLearnerFits(world, params, cfg.learner, { channel: channel.kind, metric: metric.expression });
   try {
     family.parseConfig(cfg.learnerConfig);
   } catch (err) {
@@ -246,11 +259,13 @@ export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, tota
   const value = compile(metric.ast);
   const sense: ChannelMetric = { label: metric.expression, direction: metric.direction, threshold: metric.threshold, value };
   const channel = createChannel(channelConfig(cfg));
+  // A misfit is refused before anything runs (exit 2, the unmet need named).
+  assertLearnerFits(world, params, cfg.learner, { channel: channel.kind, metric: metric.expression });
+  const feedback = feedbackInfo(channel, metric);
   // Closed-loop worlds: the learner plays a policy every step (train-closed-loop.ts).
-  assertLearnerFitsWorld(world, cfg.learner);
-  if (isClosedLoop(world)) return runClosedLoopTraining({ cfg, world, params, metric, sense, channel }, onPoint);
+  if (isClosedLoop(world)) return runClosedLoopTraining({ cfg, world, params, metric, sense, channel, feedback }, onPoint);
   if (!world.taskFeatures || !world.featureNames) throw new InputError('world', cfg.world, 'a world that gives learners task features');
-  const env: LearnerEnv = { world: world.id, actionSpace: world.actionSpace(params), featureNames: world.featureNames(params) };
+  const env: LearnerEnv = { world: world.id, actionSpace: world.actionSpace(params), featureNames: world.featureNames(params), feedback };
   const learner = await createLearner(cfg.learner, env, cfg.learnerConfig, cfg.seed);
   try {
     const runtime = new WorldRuntime(world);
