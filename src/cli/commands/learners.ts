@@ -4,13 +4,13 @@
  * The fits come from the families' declared needs (src/learners/compat.ts), the same check
  * `train` uses to refuse a misfit.
  */
-import type { Command } from 'commander';
 import { resolveParams } from '../../core/runtime.ts';
 import { CHANNEL_KINDS } from '../../feedback/channels.ts';
 import { learnerFits, type LearnerFit } from '../../learners/compat.ts';
 import { getLearnerFamily, LEARNER_IDS } from '../../learners/registry.ts';
 import type { LearnerNeeds } from '../../learners/types.ts';
 import { getWorld, WORLDS } from '../../../worlds/index.ts';
+import type { CliCommand } from '../command.ts';
 
 /** A world's fits as plain data (for `list --json` and `learners --json`). */
 export function worldFits(worldId: string): { world: string; fits: LearnerFit[] } {
@@ -30,16 +30,10 @@ export function needsText(n: LearnerNeeds): string {
   return parts.join('; ');
 }
 
-/** Where the command writes and its exit code (the shape every command module receives). */
-export interface LearnersContext {
-  io: { out: (text: string) => void };
-  state: { code: number };
-}
-
 /** The `learners` command module. */
-export const learners = {
+export const learners: CliCommand = {
   name: 'learners',
-  register: (program: Command, { io }: LearnersContext): void => {
+  register: (program, { io }) => {
     program
       .command('learners')
       .description('List the learner families, what each needs, and which worlds (and feedback channels) each fits.')
