@@ -57,7 +57,7 @@ describe('physics-prior learner', () => {
     expect(() => physicsPriorFamily.parseConfig({ angle: 45 })).toThrow(InputError);
     expect(() => physicsPriorFamily.parseConfig({ fit: ['mass'] })).toThrow(/learner\.physics-prior\.fit\.0/);
     const other = { ...env, featureNames: ['x0', 'x1'] };
-    expect(() => physicsPriorFamily.create(other, physicsPriorFamily.parseConfig({}), 1)).toThrow(/needs features targetX (or target1…targetK) and gravity/);
+    expect(() => physicsPriorFamily.create(other, physicsPriorFamily.parseConfig({}), 1)).toThrow(/needs features targetX \(or target1…targetK\) and gravity/);
   });
 
   it('is deterministic given the streams, and save/load round-trips', () => {
