@@ -14,16 +14,16 @@ import { WorldRuntime, type EpisodeSpec } from '../core/runtime.ts';
 import type { PolicySpec } from '../core/policy.ts';
 import type { AnyClosedLoopWorld, Consequence } from '../core/types.ts';
 import type { FeedbackChannel } from '../feedback/channels.ts';
-import type { Metric as ChannelMetric } from '../feedback/metric.ts';
+import type { CompiledMetric as ChannelMetric } from '../metrics/index.ts';
 import { experienceFromConsequence } from '../learners/closed-loop.ts';
 import { createLearner } from '../learners/registry.ts';
 import { isClosedLoopLearner, type ClosedLoopEnv, type EpisodeExperience, type FeedbackInfo } from '../learners/types.ts';
 import type { Metric } from '../metrics/index.ts';
-import { trainingLoop, trainResult, trainSuite, type CurvePoint, type SuiteTask, type TrainConfig, type TrainResult } from './train.ts';
+import { trainingLoop, trainResult, trainSuite, type CurvePoint, type LoopConfig, type SuiteTask, type TrainResult } from './training-loop.ts';
 
 /** What `runTraining` has resolved before handing a closed-loop world over. */
 export interface ClosedLoopTrainingSetup {
-  readonly cfg: TrainConfig;
+  readonly cfg: LoopConfig & { readonly learnerConfig: Record<string, unknown> };
   readonly world: AnyClosedLoopWorld;
   readonly params: Record<string, unknown>;
   readonly metric: Metric;

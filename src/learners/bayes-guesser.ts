@@ -35,7 +35,7 @@
  */
 import { z } from 'zod';
 import { deterministicMath } from '../core/detmath.ts';
-import { InputError } from '../core/runtime.ts';
+import { InputError } from '../core/errors.ts';
 import type { Stream } from '../core/rng.ts';
 import type { Experience, Learner, LearnerEnv, LearnerFamily, LearnerState } from './types.ts';
 

@@ -4,7 +4,7 @@
  * needs a world or a run leaves unmet. `list`, `learners` and `train` all ask here, so a misfit
  * is refused with the unmet need named (exit 2) instead of failing inside a run.
  */
-import { InputError } from '../core/runtime.ts';
+import { InputError } from '../core/errors.ts';
 import { isClosedLoop, type AnyWorld } from '../core/types.ts';
 import { CHANNEL_KINDS, type ChannelKind } from '../feedback/channels.ts';
 import { getLearnerFamily, LEARNER_IDS, type LearnerId } from './registry.ts';

@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import { CHANNEL_KINDS } from '../feedback/channels.ts';
 import { Stream } from '../core/rng.ts';
-import { inputErrorFromZod } from '../core/runtime.ts';
+import { inputErrorFromZod } from '../core/errors.ts';
 import type { ActionSpace } from '../core/types.ts';
 import { advantages } from './advantages.ts';
 import type { Experience, Learner, LearnerEnv, LearnerFamily, LearnerState } from './types.ts';

@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { CHANNEL_KINDS } from '../feedback/channels.ts';
 import { evaluatePolicy, policyParamCount, type PolicySpec } from '../core/policy.ts';
 import { Stream } from '../core/rng.ts';
-import { InputError, inputErrorFromZod } from '../core/runtime.ts';
+import { InputError, inputErrorFromZod } from '../core/errors.ts';
 import { advantages } from './advantages.ts';
 import { isClosedLoopEnv, type ClosedLoopEnv, type ClosedLoopLearner, type EpisodeExperience, type LearnerFamily, type LearnerState } from './types.ts';
 import { adamRate, clippedAdamUpdate, initTf, restoreAdam, snapshotAdam, restoreVariables, seededPermutation, seededVariable, snapshotVariables, tf } from './tf.ts';

@@ -14,7 +14,7 @@ const optimum = (f: number): number[] => [-3 + 4 * f, 2 - 3 * f];
 function synthetic(channel: FeedbackChannel, rounds: number, seed: number): number[] {
   // Optima lie up to 3 units from the centre of a 10-unit box: a wider start than the default.
   const learner = make({ initialStdFraction: 0.3 });
-  const sense = { label: 'distance', direction: 'lower' as const, threshold: 0.5, value: () => 0 };
+  const sense = { direction: 'lower' as const, threshold: 0.5 };
   for (let r = 0; r < rounds; r++) {
     const rng = new Stream([seed, 'round', r]);
     const feats = Array.from({ length: 32 }, () => [rng.next()]);
