@@ -3,12 +3,17 @@
  * channel, and the runner records a learning curve. Ground truth is the runner's business only
  * (wall 1): the learner gets features, its actions and the channel's feedback, nothing else.
  *
- * Runs anywhere (in a learner worker for the CLI and the app, in process in tests); a result
- * depends on (config, seed) alone (wall 2).
+ * The learner trains on the calling thread; its episodes go through an injected BatchRunner
+ * (the physics pool for the CLI and the app, in process in tests); a result depends on
+ * (config, seed) alone (wall 2), never on the runner. Registry id `train` (`trainExperiment`
+ * at the end of this file); it resumes by replay.
  */
 import { z } from 'zod';
 import { Stream } from '../core/rng.ts';
-import { InputError, inputErrorFromZod, resolveParams, WorldRuntime, type EpisodeSpec } from '../core/runtime.ts';
+import { InputError, inputErrorFromZod, resolveParams, type EpisodeSpec } from '../core/runtime.ts';
+import type { BatchRunner } from '../core/checkWorld.ts';
+import { inProcessRunner } from '../runs/in-process.ts';
+import { defineExperiment, type ExperimentEvent } from './types.ts';
 import { isClosedLoop, type AnyWorld, type Consequence } from '../core/types.ts';
 import { CHANNEL_KINDS, createChannel, parseChannelConfig, SCHEDULES, type ChannelConfig, type FeedbackChannel } from '../feedback/channels.ts';
 import type { CompiledMetric as ChannelMetric } from '../metrics/index.ts';
@@ -22,7 +27,7 @@ import { trainingLoop, trainResult, trainSuite, type CurvePoint, type SuiteTask,
 
 // The shared round loop lives in training-loop.ts; re-exported so callers keep one import.
 export { EVAL_EPISODE_BASE, trainingLoop, trainResult, trainSuite } from './training-loop.ts';
-export type { CurvePoint, LoopConfig, RoundHooks, SuiteTask, TrainResult } from './training-loop.ts';
+export type { CurvePoint, Explored, LoopConfig, LoopContext, RoundHooks, SuiteTask, TrainLoopConfig, TrainResult } from './training-loop.ts';
 
 /** Training configuration: one schema for the CLI, files and the app. */
 export const trainConfigSchema = z.strictObject({
@@ -111,7 +116,7 @@ export function validateTrainConfig(input: unknown): TrainConfig {
 }
 
 /** Runs one training experiment; `onPoint` is called at every curve point (progress for UIs). */
-export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, total: number) => void): Promise<TrainResult> {
+export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, total: number) => void, physics: BatchRunner = inProcessRunner()): Promise<TrainResult> {
   const cfg = parseTrainConfig(input);
   const world = getWorld(cfg.world);
   const params = resolveParams(world, cfg.params);
@@ -123,21 +128,21 @@ export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, tota
   assertLearnerFits(world, params, cfg.learner, { channel: channel.kind, metric: metric.expression });
   const feedback = feedbackInfo(channel, metric);
   // Closed-loop worlds: the learner plays a policy every step (train-closed-loop.ts).
-  if (isClosedLoop(world)) return runClosedLoopTraining({ cfg, world, params, metric, sense, channel, feedback }, onPoint);
+  if (isClosedLoop(world)) return runClosedLoopTraining({ cfg, world, params, metric, sense, channel, physics, feedback }, onPoint);
   if (!world.taskFeatures || !world.featureNames) throw new InputError('world', cfg.world, 'a world that gives learners task features');
   const env: LearnerEnv = { world: world.id, actionSpace: world.actionSpace(params), featureNames: world.featureNames(params), feedback };
   const learner = await createLearner(cfg.learner, env, cfg.learnerConfig, cfg.seed);
   try {
-    const runtime = new WorldRuntime(world);
-    const simulate = (tasks: readonly SuiteTask[], actions: readonly number[][], firstEpisode: number): Consequence[] => {
+    // Physics through the injected runner (in process, the Node pool, the browser pool): same results.
+    const simulate = async (tasks: readonly SuiteTask[], actions: readonly number[][], firstEpisode: number): Promise<Consequence[]> => {
       const items: EpisodeSpec[] = tasks.map((t, i) => ({ episode: firstEpisode + i, task: t.task, action: actions[i] as number[] }));
-      return runtime.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items } }).consequences;
+      return (await physics.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items } })).consequences;
     };
-    const loop = trainingLoop<Experience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
+    const loop = await trainingLoop<Experience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
       roundSize: cfg.roundSize,
-      explore(tasks, firstEpisode, round) {
+      async explore(tasks, firstEpisode, round) {
         const actions = learner.act(tasks.map((t) => t.features), new Stream([cfg.seed, 'explore', round]), 'explore');
-        const consequences = simulate(tasks, actions, firstEpisode);
+        const consequences = await simulate(tasks, actions, firstEpisode);
         const experience = (j: number, feedback: number): Experience => {
           const t = tasks[j] as SuiteTask;
           return { features: t.features, action: actions[j] as number[], feedback, taskKey: t.key };
@@ -154,3 +159,73 @@ export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, tota
     learner.dispose();
   }
 }
+
+// ---------------------------------------------------------------------------------- the experiment
+
+/** The experiment's config: train's, with a world and a learner by default so `run train` needs no flags. */
+export const trainExperimentSchema = trainConfigSchema.extend({
+  world: z.string().default('projectile').describe('World id.'),
+  learner: z.string().default('gaussian-policy').describe('Learner family id.'),
+});
+
+/**
+ * The training experiment (registry id `train`). Resumes by **replay**: it yields no checkpoint
+ * (a default run is a few thousand episodes; replaying it costs seconds). The learner trains on
+ * the calling thread; its episodes go through `ctx.batch` (the physics pool by default), with
+ * results identical in process. Events: `started`, per curve point `progress` and `point`s on the
+ * charts `groundTruth` (greedy GT pass rate), `metric` and `bitsPerFeedback`; `finished` with
+ * results = the TrainResult (NaN as null).
+ */
+export const trainExperiment = defineExperiment<z.infer<typeof trainExperimentSchema>, TrainResult>({
+  id: 'train',
+  title: 'Train: one learner, one world, one feedback channel',
+  description: 'A learner trains on a world’s train tasks through one feedback channel; the learning curve records greedy ground truth, the metric and the bits each feedback event carried.',
+  configSchema: trainExperimentSchema,
+  quick: { episodes: 2000, evalPoints: 10 },
+  charts: [
+    { id: 'groundTruth', title: 'Greedy ground-truth pass rate on train tasks', x: 'episodes', y: 'GT pass rate' },
+    { id: 'metric', title: 'Mean metric of greedy actions', x: 'episodes', y: 'metric' },
+    { id: 'bitsPerFeedback', title: 'Bits per feedback event (measured)', x: 'episodes', y: 'bits' },
+  ],
+  keyResult: (r) => `${r.learner} on ${r.world} (${r.feedback}): GT pass rate ${r.final.gtPassRate.toFixed(3)}`,
+  async *run(config, ctx) {
+    validateTrainConfig(config);
+    yield { type: 'started', unit: 'episodes', total: config.episodes };
+    // runTraining reports curve points through a callback; they are yielded as they arrive.
+    const queue: ExperimentEvent[] = [];
+    let wake: (() => void) | null = null;
+    let outcome: { result: TrainResult } | { error: unknown } | null = null;
+    const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+    void runTraining(
+      config,
+      (p, total) => {
+        queue.push(
+          { type: 'progress', stage: 'episodes', done: p.episodes, total, unit: 'episodes' },
+          { type: 'point', chart: 'groundTruth', series: 'gtPassRate', x: p.episodes, y: p.gtPassRate },
+          { type: 'point', chart: 'metric', series: 'metric', x: p.episodes, y: finite(p.metric) },
+          { type: 'point', chart: 'bitsPerFeedback', series: 'bitsPerFeedback', x: p.episodes, y: finite(p.bitsPerFeedback) },
+        );
+        wake?.();
+      },
+      ctx.batch,
+    ).then(
+      (result) => {
+        outcome = { result };
+        wake?.();
+      },
+      (error: unknown) => {
+        outcome = { error };
+        wake?.();
+      },
+    );
+    for (;;) {
+      while (queue.length > 0) yield queue.shift() as ExperimentEvent;
+      if (outcome) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+    const done = outcome as { result: TrainResult } | { error: unknown };
+    if ('error' in done) throw done.error;
+    yield { type: 'finished', results: JSON.parse(JSON.stringify(done.result)) as TrainResult };
+  },
+});

@@ -35,7 +35,7 @@ describe('Goodhart on projectile', () => {
     expect(s.anchorGtBest - s.anchorGtFinal).toBeGreaterThan(0.15);
     expect(s.anchorGtBest - s.anchorGtTail).toBeGreaterThan(0.15);
     // The drift is what the record says it is: the adopted metric no longer ranks like ground truth.
-    expect(s.driftFinal).toBeGreaterThan(0.3);
+    expect(s.disagreementFinal).toBeGreaterThan(0.3);
     expect(s.firstGameableGen).not.toBeNull();
     expect(s.finalGameable.length).toBeGreaterThan(0);
     expect(['minDistToTarget', 'timeInZone', 'landingError']).toEqual(expect.arrayContaining([...s.finalGameable]));
@@ -62,6 +62,6 @@ describe('Goodhart on projectile', () => {
     expect(binary).not.toBeNull();
     expect(graded!).toBeLessThan(0.8 * binary!);
     // α = 1 is the designer's check, locked: no drift, every proposal rejected.
-    expect(runs[1]!.generations.every((g) => g.drift === 0 && g.metric === 'restError')).toBe(true);
+    expect(runs[1]!.generations.every((g) => g.disagreement === 0 && g.metric === 'restError')).toBe(true);
   });
 });

@@ -39,8 +39,8 @@ describe('the α sweep', () => {
 
   it('the ends of the dial: α = 1 never drifts; α = 0 drifts and buys no ground truth', () => {
     const [open, , , , locked] = sweep.frontier;
-    expect(locked!.finalDrift).toBe(0);
-    expect(open!.finalDrift!).toBeGreaterThan(0.2);
+    expect(locked!.finalDisagreement).toBe(0);
+    expect(open!.finalDisagreement!).toBeGreaterThan(0.2);
     expect(open!.anchorGtDrop).toBeGreaterThan(locked!.anchorGtDrop);
   });
 });

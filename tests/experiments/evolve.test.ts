@@ -37,12 +37,12 @@ describe('evolve: a function of (config, seed)', () => {
     expect(JSON.stringify(c.generations)).not.toBe(JSON.stringify(a.generations));
   });
 
-  it('records per generation proxy, anchor and probe GT, drift, bias, lineage, d and budget', () => {
+  it('records per generation proxy, anchor and probe GT, disagreement, shift gap, lineage, d and budget', () => {
     expect(a.generations).toHaveLength(5);
-    expect(Object.keys(a.generations[0]!).slice(0, 7)).toEqual(['gen', 'proxy', 'anchorGt', 'probeGt', 'drift', 'bias', 'metric']);
+    expect(Object.keys(a.generations[0]!).slice(0, 7)).toEqual(['gen', 'proxy', 'anchorGt', 'probeGt', 'disagreement', 'shiftGap', 'metric']);
     for (const g of a.generations) {
       for (const x of [g.proxy, g.anchorGt, g.probeGt]) expect(x).toBeGreaterThanOrEqual(0);
-      expect(g.bias).toBeCloseTo(g.anchorGt - g.probeGt, 12);
+      expect(g.shiftGap).toBeCloseTo(g.anchorGt - g.probeGt, 12);
       expect(g.d).toBeGreaterThanOrEqual(0);
       expect(g.budgetSpent).toBeLessThanOrEqual(24 + 4 * SMALL.anchorTasks);
       expect(g.members).toHaveLength(3);
@@ -75,7 +75,7 @@ describe('evolve: α at both ends', () => {
     const r = await runEvolve({ ...SMALL, alpha: 1 });
     expect(r.groundTruthMetric).toEqual({ expression: 'restError', direction: 'lower', threshold: 0.5 });
     expect(new Set(r.generations.map((g) => g.metric))).toEqual(new Set(['restError']));
-    expect(r.generations.every((g) => g.threshold === 0.5 && g.drift === 0)).toBe(true);
+    expect(r.generations.every((g) => g.threshold === 0.5 && g.disagreement === 0)).toBe(true);
     expect(r.generations.flatMap((g) => g.members.map((m) => m.channel))).toEqual(Array(15).fill('binary'));
     expect(r.decisions.length).toBeGreaterThan(0);
     expect(r.decisions.every((d) => !d.accepted && /locked to ground truth/.test(d.reason))).toBe(true);
@@ -135,7 +135,7 @@ describe('mirage-lab evolve', () => {
     const j = JSON.parse(r.out);
     expect(Object.keys(j).slice(0, 5)).toEqual(['world', 'alpha', 'seed', 'generations', 'decisions']);
     expect([j.world, j.alpha, j.seed]).toEqual(['projectile', 0.8, 4]);
-    expect(Object.keys(j.generations[0]).slice(0, 7)).toEqual(['gen', 'proxy', 'anchorGt', 'probeGt', 'drift', 'bias', 'metric']);
+    expect(Object.keys(j.generations[0]).slice(0, 7)).toEqual(['gen', 'proxy', 'anchorGt', 'probeGt', 'disagreement', 'shiftGap', 'metric']);
     expect(j.generations).toHaveLength(3);
     if (j.decisions.length) expect(Object.keys(j.decisions[0]).slice(0, 5)).toEqual(['gen', 'metric', 'agreement', 'accepted', 'reason']);
   });
@@ -144,7 +144,7 @@ describe('mirage-lab evolve', () => {
     const r = await run('evolve', '--world', 'projectile', '--alpha', '0', '--generations', '3', '--population', '2', '--episodes', '32', '--warmup', '1');
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
-    expect(lines[0]).toMatch(/gen\s+episodes\s+proxy\s+anchorGt\s+probeGt\s+drift\s+bias\s+metric/);
+    expect(lines[0]).toMatch(/gen\s+episodes\s+proxy\s+anchorGt\s+probeGt\s+disagr\s+shiftGap\s+metric/);
     expect(lines.filter((l) => /^\s+\d+\s+\d+\s+[\d.]+/.test(l))).toHaveLength(3);
     expect(r.out).toMatch(/anchors [0-9a-f]{12} verified/);
     expect(r.out).toMatch(/Gao fit of gold vs d/);
