@@ -10,8 +10,19 @@ import type { MetricSense } from '../../src/feedback/metric.ts';
 
 type Channels = typeof import('../../src/feedback/channels.ts');
 let ch: Channels;
+let loadError: unknown;
 beforeAll(async () => {
-  ch = await import('../../src/feedback/channels.ts');
+  // Caught here and asserted in a test: a failed hook would skip the tests, and skipped tests are
+  // not failures to a mutation run (a schema broken at load time would be reported as survived).
+  try {
+    ch = await import('../../src/feedback/channels.ts');
+  } catch (err) {
+    loadError = err;
+  }
+});
+
+it('the channel module loads (its schemas are built at import)', () => {
+  expect(loadError).toBeUndefined();
 });
 
 const lower: MetricSense = { direction: 'lower', threshold: 0.5 };
