@@ -32,8 +32,11 @@ export { parse } from './parser.ts';
 export { print } from './printer.ts';
 export { compile, evaluate, type CompiledExpr } from './interpreter.ts';
 export {
+  METRIC_DIRECTIONS,
   metricSpecSchema,
   parseMetric,
+  compileMetric,
+  sameMetric,
   metricToSpec,
   metricFromMeasurement,
   metricValue,
@@ -42,4 +45,6 @@ export {
   type Metric,
   type MetricDirection,
   type MetricSpec,
+  type MetricSense,
+  type CompiledMetric,
 } from './metric.ts';
