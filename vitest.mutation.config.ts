@@ -16,5 +16,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // As in vitest.config.ts: tests run with the deterministic Math the CLI installs.
+    setupFiles: ['tests/setup/deterministic-math.ts'],
   },
 });

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ZodError } from 'zod';
 import type { Stream } from '../../src/core/rng.ts';
-import type { MetricSense } from '../../src/feedback/metric.ts';
+import type { MetricSense } from '../../src/metrics/index.ts';
 
 type Channels = typeof import('../../src/feedback/channels.ts');
 let ch: Channels;
