@@ -399,6 +399,8 @@ export interface QuarantineSafeguard extends Safeguard {
   fit(): GaoFit | null;
   /** Forgets the curve (after the runner acted on a rollback: optimisation restarts). */
   reset(): void;
+  /** Restores a history read from `history` (a resumed run). */
+  restore(history: readonly QuarantinePoint[]): void;
 }
 
 /**
@@ -442,6 +444,9 @@ export function quarantine(options: QuarantineOptions): QuarantineSafeguard {
     },
     reset() {
       history = [];
+    },
+    restore(points) {
+      history = points.map((p) => ({ ...p }));
     },
     review(proposal, ctx) {
       const spent0 = ctx.oracle.spent;

@@ -10,7 +10,8 @@
  * observations, its own noise draws and feedback; streams come from (config, seed) (wall 2);
  * the policy crosses into the physics as plain data (wall 3).
  */
-import { InputError, WorldRuntime, type EpisodeSpec } from '../core/runtime.ts';
+import { InputError, type EpisodeSpec } from '../core/runtime.ts';
+import type { BatchRunner } from '../core/checkWorld.ts';
 import type { PolicySpec } from '../core/policy.ts';
 import { isClosedLoop, type AnyClosedLoopWorld, type AnyWorld, type Consequence } from '../core/types.ts';
 import type { FeedbackChannel } from '../feedback/channels.ts';
@@ -28,6 +29,8 @@ export interface ClosedLoopTrainingSetup {
   readonly metric: Metric;
   readonly sense: ChannelMetric;
   readonly channel: FeedbackChannel;
+  /** Physics (in process or a pool): the policy crosses as plain data, so any runner plays it. */
+  readonly physics: BatchRunner;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface ClosedLoopTrainingSetup {
  * one-shot learners). Returns the same TrainResult as the one-shot runner.
  */
 export async function runClosedLoopTraining(setup: ClosedLoopTrainingSetup, onPoint?: (p: CurvePoint, total: number) => void): Promise<TrainResult> {
-  const { cfg, world, params, metric, sense, channel } = setup;
+  const { cfg, world, params, metric, sense, channel, physics } = setup;
   const observationSpace = world.observationSpace(params);
   const actionSpace = world.actionSpace(params);
   const env: ClosedLoopEnv = { world: world.id, actionSpace, featureNames: world.featureNames?.(params) ?? [], observationSpace };
@@ -46,18 +49,17 @@ export async function runClosedLoopTraining(setup: ClosedLoopTrainingSetup, onPo
       throw new InputError('learner', cfg.learner, `a closed-loop learner for world '${world.id}' (it plays a policy every step): policy-gradient`);
     }
     const names = { observations: observationSpace.names, actions: actionSpace.names };
-    const runtime = new WorldRuntime(world);
-    const play = (tasks: readonly SuiteTask[], policy: PolicySpec, firstEpisode: number, trajectory: boolean): Consequence[] => {
+    const play = async (tasks: readonly SuiteTask[], policy: PolicySpec, firstEpisode: number, trajectory: boolean): Promise<Consequence[]> => {
       const items: EpisodeSpec[] = tasks.map((t, i) => ({ episode: firstEpisode + i, task: t.task }));
-      return runtime.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items }, policy, trajectory }).consequences;
+      return (await physics.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items }, policy, trajectory })).consequences;
     };
     // The same fixed train suite and round loop as the one-shot runner; rounds hold the
     // learner's own roundSize episodes, all playing one policy (the lanes share its forward pass).
-    const loop = trainingLoop<EpisodeExperience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
+    const loop = await trainingLoop<EpisodeExperience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
       roundSize: learner.roundSize,
-      explore(tasks, firstEpisode) {
+      async explore(tasks, firstEpisode) {
         const policy = learner.policy('explore');
-        const consequences = play(tasks, policy, firstEpisode, true);
+        const consequences = await play(tasks, policy, firstEpisode, true);
         const experience = (j: number, feedback: number): EpisodeExperience => {
           const t = tasks[j] as SuiteTask;
           return experienceFromConsequence(consequences[j] as Consequence, policy, names, { features: t.features, feedback, taskKey: t.key });

@@ -3,12 +3,17 @@
  * channel, and the runner records a learning curve. Ground truth is the runner's business only
  * (wall 1): the learner gets features, its actions and the channel's feedback, nothing else.
  *
- * Runs anywhere (in a learner worker for the CLI and the app, in process in tests); a result
- * depends on (config, seed) alone (wall 2).
+ * The learner trains on the calling thread; its episodes go through an injected BatchRunner
+ * (the physics pool for the CLI and the app, in process in tests); a result depends on
+ * (config, seed) alone (wall 2), never on the runner. Registry id `train` (`trainExperiment`
+ * at the end of this file); it resumes by replay.
  */
 import { z } from 'zod';
 import { Stream } from '../core/rng.ts';
-import { InputError, inputErrorFromZod, resolveParams, WorldRuntime, type EpisodeSpec } from '../core/runtime.ts';
+import { InputError, inputErrorFromZod, resolveParams, type EpisodeSpec } from '../core/runtime.ts';
+import type { BatchRunner } from '../core/checkWorld.ts';
+import { inProcessRunner } from '../runs/in-process.ts';
+import { defineExperiment, type ExperimentEvent } from './types.ts';
 import { isClosedLoop, type AnyWorld, type Consequence, type TaskBase } from '../core/types.ts';
 import { CHANNEL_KINDS, createChannel, parseChannelConfig, SCHEDULES, type ChannelConfig, type FeedbackChannel } from '../feedback/channels.ts';
 import { measureInformation, type FeedbackEvent } from '../feedback/information.ts';
@@ -124,10 +129,33 @@ export interface RoundHooks<X> {
   /** Episodes per learning round. */
   readonly roundSize: number;
   /** Plays a round with exploration; `experience(j, feedback)` builds episode j's experience. */
-  explore(tasks: readonly SuiteTask[], firstEpisode: number, round: number): { consequences: Consequence[]; experience: (j: number, feedback: number) => X };
+  explore(tasks: readonly SuiteTask[], firstEpisode: number, round: number): Explored<X> | Promise<Explored<X>>;
   /** Plays the greedy learner on the evaluation tasks (the `evalIndex`-th evaluation). */
-  greedy(tasks: readonly SuiteTask[], firstEpisode: number, evalIndex: number): Consequence[];
-  learn(batch: X[], rng: Stream): void;
+  greedy(tasks: readonly SuiteTask[], firstEpisode: number, evalIndex: number): Consequence[] | Promise<Consequence[]>;
+  learn(batch: X[], rng: Stream): void | Promise<void>;
+}
+
+/** One explored round: its consequences and how to turn episode j's feedback into experience. */
+export interface Explored<X> {
+  readonly consequences: Consequence[];
+  readonly experience: (j: number, feedback: number) => X;
+}
+
+/** What the round loop reads of a run's config (train's whole config, or evolve's per-member slice). */
+export type LoopConfig = Pick<TrainConfig, 'episodes' | 'evalTasks' | 'evalPoints' | 'seed'>;
+
+/** The loop's context: config, the metric as the channel senses it, and the channel. */
+export interface LoopContext {
+  readonly cfg: LoopConfig;
+  readonly sense: ChannelMetric;
+  readonly channel: FeedbackChannel;
+  /**
+   * Prefix of the loop's stream keys (feedback noise, learning draws). Default `[cfg.seed]`;
+   * evolve gives each member and generation its own, e.g. `[seed, 'member', slot, gen]`.
+   */
+  readonly streamKey?: readonly (number | string)[];
+  /** Training progress of loop episode e, for scheduled channels. Default e / cfg.episodes. */
+  readonly progress?: (episode: number) => number;
 }
 
 /**
@@ -135,21 +163,23 @@ export interface RoundHooks<X> {
  * the channel, learn, and at each curve point measure greedy ground truth on the evaluation
  * tasks. Ground truth and the bits-per-feedback log stay here, never with the learner.
  */
-export function trainingLoop<X>(
-  ctx: { cfg: TrainConfig; sense: ChannelMetric; channel: FeedbackChannel },
+export async function trainingLoop<X>(
+  ctx: LoopContext,
   suite: readonly SuiteTask[],
   hooks: RoundHooks<X>,
   onPoint?: (p: CurvePoint, total: number) => void,
-): { curve: CurvePoint[]; undefinedMetric: number } {
+): Promise<{ curve: CurvePoint[]; undefinedMetric: number }> {
   const { cfg, sense, channel } = ctx;
+  const key = ctx.streamKey ?? [cfg.seed];
+  const progress = ctx.progress ?? ((episode: number) => Math.min(1, episode / cfg.episodes));
   const value = sense.value;
   const evalSuite = suite.slice(0, Math.min(cfg.evalTasks, suite.length));
   const curve: CurvePoint[] = [];
   let events: FeedbackEvent[] = [];
   let undefinedMetric = 0;
   let evalCount = 0;
-  const evaluate = (episodes: number): CurvePoint => {
-    const cs = hooks.greedy(evalSuite, EVAL_EPISODE_BASE + evalCount * evalSuite.length, evalCount);
+  const evaluate = async (episodes: number): Promise<CurvePoint> => {
+    const cs = await hooks.greedy(evalSuite, EVAL_EPISODE_BASE + evalCount * evalSuite.length, evalCount);
     evalCount++;
     const values = cs.map((c) => value(c.measurements)).filter((v) => !Number.isNaN(v));
     const point: CurvePoint = {
@@ -167,7 +197,7 @@ export function trainingLoop<X>(
   for (let e = 0, round = 0; e < cfg.episodes; round++) {
     const b = Math.min(hooks.roundSize, cfg.episodes - e);
     const tasks = Array.from({ length: b }, (_, j) => suite[(e + j) % suite.length] as SuiteTask);
-    const { consequences, experience } = hooks.explore(tasks, e, round);
+    const { consequences, experience } = await hooks.explore(tasks, e, round);
     const batch: X[] = [];
     consequences.forEach((c, j) => {
       const t = tasks[j] as SuiteTask;
@@ -176,15 +206,15 @@ export function trainingLoop<X>(
         undefinedMetric++;
         return;
       }
-      const feedback = channel.feedback(v, sense, { taskKey: t.key, progress: Math.min(1, (e + j) / cfg.episodes), rng: new Stream([cfg.seed, 'feedback', e + j]) });
+      const feedback = channel.feedback(v, sense, { taskKey: t.key, progress: progress(e + j), rng: new Stream([...key, 'feedback', e + j]) });
       batch.push(experience(j, feedback));
       // The runner, not the learner, pairs feedback with the ground-truth margin it was about.
       events.push({ feedback, target: c.verdicts[0]?.margin ?? 0 });
     });
-    if (batch.length) hooks.learn(batch, new Stream([cfg.seed, 'learn', round]));
+    if (batch.length) await hooks.learn(batch, new Stream([...key, 'learn', round]));
     e += b;
     if (e >= nextEval || e >= cfg.episodes) {
-      const p = evaluate(e);
+      const p = await evaluate(e);
       curve.push(p);
       onPoint?.(p, cfg.episodes);
       nextEval += evalEvery;
@@ -238,7 +268,7 @@ export function validateTrainConfig(input: unknown): TrainConfig {
 }
 
 /** Runs one training experiment; `onPoint` is called at every curve point (progress for UIs). */
-export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, total: number) => void): Promise<TrainResult> {
+export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, total: number) => void, physics: BatchRunner = inProcessRunner()): Promise<TrainResult> {
   const cfg = parseTrainConfig(input);
   const world = getWorld(cfg.world);
   const params = resolveParams(world, cfg.params);
@@ -248,21 +278,21 @@ export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, tota
   const channel = createChannel(channelConfig(cfg));
   // Closed-loop worlds: the learner plays a policy every step (train-closed-loop.ts).
   assertLearnerFitsWorld(world, cfg.learner);
-  if (isClosedLoop(world)) return runClosedLoopTraining({ cfg, world, params, metric, sense, channel }, onPoint);
+  if (isClosedLoop(world)) return runClosedLoopTraining({ cfg, world, params, metric, sense, channel, physics }, onPoint);
   if (!world.taskFeatures || !world.featureNames) throw new InputError('world', cfg.world, 'a world that gives learners task features');
   const env: LearnerEnv = { world: world.id, actionSpace: world.actionSpace(params), featureNames: world.featureNames(params) };
   const learner = await createLearner(cfg.learner, env, cfg.learnerConfig, cfg.seed);
   try {
-    const runtime = new WorldRuntime(world);
-    const simulate = (tasks: readonly SuiteTask[], actions: readonly number[][], firstEpisode: number): Consequence[] => {
+    // Physics through the injected runner (in process, the Node pool, the browser pool): same results.
+    const simulate = async (tasks: readonly SuiteTask[], actions: readonly number[][], firstEpisode: number): Promise<Consequence[]> => {
       const items: EpisodeSpec[] = tasks.map((t, i) => ({ episode: firstEpisode + i, task: t.task, action: actions[i] as number[] }));
-      return runtime.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items } }).consequences;
+      return (await physics.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items } })).consequences;
     };
-    const loop = trainingLoop<Experience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
+    const loop = await trainingLoop<Experience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
       roundSize: cfg.roundSize,
-      explore(tasks, firstEpisode, round) {
+      async explore(tasks, firstEpisode, round) {
         const actions = learner.act(tasks.map((t) => t.features), new Stream([cfg.seed, 'explore', round]), 'explore');
-        const consequences = simulate(tasks, actions, firstEpisode);
+        const consequences = await simulate(tasks, actions, firstEpisode);
         const experience = (j: number, feedback: number): Experience => {
           const t = tasks[j] as SuiteTask;
           return { features: t.features, action: actions[j] as number[], feedback, taskKey: t.key };
@@ -279,3 +309,73 @@ export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, tota
     learner.dispose();
   }
 }
+
+// ---------------------------------------------------------------------------------- the experiment
+
+/** The experiment's config: train's, with a world and a learner by default so `run train` needs no flags. */
+export const trainExperimentSchema = trainConfigSchema.extend({
+  world: z.string().default('projectile').describe('World id.'),
+  learner: z.string().default('gaussian-policy').describe('Learner family id.'),
+});
+
+/**
+ * The training experiment (registry id `train`). Resumes by **replay**: it yields no checkpoint
+ * (a default run is a few thousand episodes; replaying it costs seconds). The learner trains on
+ * the calling thread; its episodes go through `ctx.batch` (the physics pool by default), with
+ * results identical in process. Events: `started`, per curve point `progress` and `point`s on the
+ * charts `groundTruth` (greedy GT pass rate), `metric` and `bitsPerFeedback`; `finished` with
+ * results = the TrainResult (NaN as null).
+ */
+export const trainExperiment = defineExperiment<z.infer<typeof trainExperimentSchema>, TrainResult>({
+  id: 'train',
+  title: 'Train: one learner, one world, one feedback channel',
+  description: 'A learner trains on a world’s train tasks through one feedback channel; the learning curve records greedy ground truth, the metric and the bits each feedback event carried.',
+  configSchema: trainExperimentSchema,
+  quick: { episodes: 2000, evalPoints: 10 },
+  charts: [
+    { id: 'groundTruth', title: 'Greedy ground-truth pass rate on train tasks', x: 'episodes', y: 'GT pass rate' },
+    { id: 'metric', title: 'Mean metric of greedy actions', x: 'episodes', y: 'metric' },
+    { id: 'bitsPerFeedback', title: 'Bits per feedback event (measured)', x: 'episodes', y: 'bits' },
+  ],
+  keyResult: (r) => `${r.learner} on ${r.world} (${r.feedback}): GT pass rate ${r.final.gtPassRate.toFixed(3)}`,
+  async *run(config, ctx) {
+    validateTrainConfig(config);
+    yield { type: 'started', unit: 'episodes', total: config.episodes };
+    // runTraining reports curve points through a callback; they are yielded as they arrive.
+    const queue: ExperimentEvent[] = [];
+    let wake: (() => void) | null = null;
+    let outcome: { result: TrainResult } | { error: unknown } | null = null;
+    const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+    void runTraining(
+      config,
+      (p, total) => {
+        queue.push(
+          { type: 'progress', stage: 'episodes', done: p.episodes, total, unit: 'episodes' },
+          { type: 'point', chart: 'groundTruth', series: 'gtPassRate', x: p.episodes, y: p.gtPassRate },
+          { type: 'point', chart: 'metric', series: 'metric', x: p.episodes, y: finite(p.metric) },
+          { type: 'point', chart: 'bitsPerFeedback', series: 'bitsPerFeedback', x: p.episodes, y: finite(p.bitsPerFeedback) },
+        );
+        wake?.();
+      },
+      ctx.batch,
+    ).then(
+      (result) => {
+        outcome = { result };
+        wake?.();
+      },
+      (error: unknown) => {
+        outcome = { error };
+        wake?.();
+      },
+    );
+    for (;;) {
+      while (queue.length > 0) yield queue.shift() as ExperimentEvent;
+      if (outcome) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+    const done = outcome as { result: TrainResult } | { error: unknown };
+    if ('error' in done) throw done.error;
+    yield { type: 'finished', results: JSON.parse(JSON.stringify(done.result)) as TrainResult };
+  },
+});

@@ -25,7 +25,7 @@ const runs: Record<Arm, EvolveRecord[]> = { open: [], gated: [], gatedBinary: []
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const line = (arm: string, r: EvolveRecord): string => {
   const s = r.summary;
-  return `${arm} α=${r.alpha} seed ${r.seed}: proxy ${s.proxyStart.toFixed(2)}→${s.proxyEnd.toFixed(2)}, anchor GT best ${s.anchorGtBest.toFixed(2)} (gen ${s.anchorGtBestGen}) tail ${s.anchorGtTail.toFixed(2)} final ${s.anchorGtFinal.toFixed(2)}, drift ${s.driftFinal?.toFixed(2) ?? '—'}, episodes→GT≥0.8 ${s.episodesToThreshold}, metric ${s.finalMetric.expression}`;
+  return `${arm} α=${r.alpha} seed ${r.seed}: proxy ${s.proxyStart.toFixed(2)}→${s.proxyEnd.toFixed(2)}, anchor GT best ${s.anchorGtBest.toFixed(2)} (gen ${s.anchorGtBestGen}) tail ${s.anchorGtTail.toFixed(2)} final ${s.anchorGtFinal.toFixed(2)}, disagreement ${s.disagreementFinal?.toFixed(2) ?? '—'}, episodes→GT≥0.8 ${s.episodesToThreshold}, metric ${s.finalMetric.expression}`;
 };
 
 beforeAll(async () => {
@@ -68,7 +68,7 @@ describe('Goodhart on projectile (seeds 1, 2, 3)', () => {
     expect(gameable.filter((g) => g.length > 0).length).toBeGreaterThanOrEqual(2);
     // …and it no longer ranks like ground truth (measured 0.54–0.97; 1 − τ-b of the start metric is
     // about 0 on these anchors).
-    expect(mean(open.map((s) => s.driftFinal ?? 0))).toBeGreaterThan(0.3);
+    expect(mean(open.map((s) => s.disagreementFinal ?? 0))).toBeGreaterThan(0.3);
   });
 
   it('(b) α = 0.8 ends with more anchor ground truth than α = 0 (same seed, start metric and channel)', () => {
@@ -98,12 +98,12 @@ describe('Goodhart on projectile (seeds 1, 2, 3)', () => {
   });
 
   it('(d) the shift gap: probe GT (held-out, shifted tasks) ends below anchor GT', () => {
-    // The record's `bias` (anchor GT − probe GT; issue 10 renames it shiftGap) on the last
+    // The record's `shiftGap` (anchor GT − probe GT) on the last
     // generation of all nine runs. Measured 0.20–0.52, mean 0.40: the probes' gravity and distance
     // shifts cost whatever metric was adopted. Required: mean > 0.2 (half) and every run > 0.
     const last = (['open', 'gated', 'gatedBinary'] as const).flatMap((arm) => runs[arm].map((r) => r.generations.at(-1)!));
     expect(last).toHaveLength(9);
     for (const g of last) expect(g.anchorGt).toBeGreaterThan(g.probeGt);
-    expect(mean(last.map((g) => g.bias))).toBeGreaterThan(0.2);
+    expect(mean(last.map((g) => g.shiftGap))).toBeGreaterThan(0.2);
   });
 });

@@ -37,9 +37,9 @@ describe('evolve: a function of (config, seed)', () => {
     expect(JSON.stringify(c.generations)).not.toBe(JSON.stringify(a.generations));
   });
 
-  it('records per generation proxy, anchor and probe GT, drift, bias, lineage, d and budget', () => {
+  it('records per generation proxy, anchor and probe GT, disagreement, shift gap, lineage, d and budget', () => {
     expect(a.generations).toHaveLength(5);
-    expect(Object.keys(a.generations[0]!).slice(0, 7)).toEqual(['gen', 'proxy', 'anchorGt', 'probeGt', 'drift', 'bias', 'metric']);
+    expect(Object.keys(a.generations[0]!).slice(0, 7)).toEqual(['gen', 'proxy', 'anchorGt', 'probeGt', 'disagreement', 'shiftGap', 'metric']);
     for (const g of a.generations) {
       // Pass rates over 8 tasks (eval, anchor and probe alike) averaged over 3 members: multiples of 1/24.
       for (const x of [g.proxy, g.anchorGt, g.probeGt]) expect(Math.abs(x * 24 - Math.round(x * 24))).toBeLessThan(1e-9);
@@ -147,7 +147,7 @@ describe('mirage-lab evolve', () => {
     const j = JSON.parse(r.out);
     expect(Object.keys(j).slice(0, 5)).toEqual(['world', 'alpha', 'seed', 'generations', 'decisions']);
     expect([j.world, j.alpha, j.seed]).toEqual(['projectile', 0.8, 4]);
-    expect(Object.keys(j.generations[0]).slice(0, 7)).toEqual(['gen', 'proxy', 'anchorGt', 'probeGt', 'drift', 'bias', 'metric']);
+    expect(Object.keys(j.generations[0]).slice(0, 7)).toEqual(['gen', 'proxy', 'anchorGt', 'probeGt', 'disagreement', 'shiftGap', 'metric']);
     expect(j.generations).toHaveLength(3);
     // Three generations with one of warm-up leave one generation of proposals: the gate decides.
     expect(j.decisions.length).toBeGreaterThan(0);
@@ -158,7 +158,7 @@ describe('mirage-lab evolve', () => {
     const r = await run('evolve', '--world', 'projectile', '--alpha', '0', '--generations', '3', '--population', '2', '--episodes', '32', '--warmup', '1');
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
-    expect(lines[0]).toMatch(/gen\s+episodes\s+proxy\s+anchorGt\s+probeGt\s+drift\s+bias\s+metric/);
+    expect(lines[0]).toMatch(/gen\s+episodes\s+proxy\s+anchorGt\s+probeGt\s+disagr\s+shiftGap\s+metric/);
     expect(lines.filter((l) => /^\s+\d+\s+\d+\s+[\d.]+/.test(l))).toHaveLength(3);
     expect(r.out).toMatch(/anchors [0-9a-f]{12} verified/);
     expect(r.out).toMatch(/Gao fit of gold vs d/);
