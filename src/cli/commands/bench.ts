@@ -15,6 +15,7 @@ import { createNodePool } from '../../../workers/node-pool.ts';
 import { parseOption, wholeNumber } from '../input.ts';
 import { parseWorkers, workersOption } from '../shared.ts';
 import type { CliCommand } from '../command.ts';
+import { registerBenchUi } from './bench-ui.ts';
 
 export const bench: CliCommand = {
   name: 'bench',
@@ -92,5 +93,8 @@ export const bench: CliCommand = {
           rmSync(dir, { recursive: true, force: true });
         }
       });
+
+    // The app's benchmark lives in its own file (bench-ui.ts).
+    registerBenchUi(cmd, io);
   },
 };
