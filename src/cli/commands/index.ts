@@ -11,6 +11,7 @@ import { bench } from './bench.ts';
 import { evolve } from './evolve.ts';
 import { metric } from './metric.ts';
 import { demo } from './demo.ts';
+import { learners } from './learners.ts';
 // --- run layer (issue 8): run, resume, report, validate, runs, compare, merge, experiments, config
 import { run } from './run.ts';
 import { resume } from './resume.ts';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CliCommand[] = [
   checkWorldCommand,
   simulateCommand,
   train,
+  learners,
   bench,
   evolve,
   metric,
