@@ -39,6 +39,8 @@ let charts: Record<string, LineChart> = {};
 let runWorker: Worker | undefined;
 let attemptsWorker: Worker | undefined;
 let generations = 0;
+/** Runs started since the page opened: a test waits for a restart by this, not by a race with the old run's state. */
+let runsStarted = 0;
 let runStatus = 'starting';
 let metricInForce = '';
 let runStartedAt = 0;
@@ -110,6 +112,7 @@ function startRun(): void {
   runWorker?.terminate();
   attemptsWorker?.terminate();
   lastRun = structuredClone(settings);
+  runsStarted++;
   generations = 0;
   runStatus = 'running';
   metricInForce = '';
@@ -275,6 +278,7 @@ const api = {
     attemptsDrawn: grid.attemptsDrawn,
     chartPoints: Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.points])),
     generations,
+    runsStarted,
     status: runStatus,
     metricInForce,
     frames: grid.frameCount,

@@ -21,6 +21,7 @@ interface AppState {
   attemptsDrawn: number;
   chartPoints: Record<string, number>;
   generations: number;
+  runsStarted: number;
   metricInForce: string;
   renderer: string | null;
 }
@@ -69,9 +70,13 @@ describe.skipIf(!haveChromium)('the app in Chromium', () => {
 
     // α = 1 through the panel's own number field: the run restarts locked to the ground-truth metric.
     const field = page.locator('.tp-lblv', { hasText: 'α (gate)' }).locator('input');
+    const runsBefore = (await state(page)).runsStarted;
     await field.fill('1');
     await field.press('Enter');
     await page.waitForFunction('location.search.includes("alpha=1")', undefined, { timeout: 5_000 });
+    // The restart is debounced: wait for the new run, then for its first generation (the old run's
+    // state would otherwise satisfy the wait at once).
+    await page.waitForFunction(`window.mirageApp.state().runsStarted > ${runsBefore}`, undefined, { timeout: 10_000 });
     await page.waitForFunction('window.mirageApp.state().generations >= 1', undefined, { timeout: 180_000 });
     const locked = await state(page);
     expect(locked.metricInForce).not.toBe('landingError');
