@@ -139,6 +139,13 @@ export interface Decision {
   /** Verdicts this review bought. */
   readonly budgetSpent: number;
   readonly accepted: boolean;
+  /**
+   * `accepted`; `rejected`: the evidence speaks against the metric; `undecided`: there is no
+   * evidence either way (an undefined statistic, too few verdicts, an unaffordable check). An
+   * undecided review changes nothing: a proposal is not adopted (the gate adopts only on
+   * evidence) and a metric under re-validation stays in force (nothing was shown against it).
+   */
+  readonly outcome: DecisionOutcome;
   /** One sentence, with the numbers. */
   readonly reason: string;
   /** The thresholds applied (agreement gate), else null. */
@@ -147,6 +154,9 @@ export interface Decision {
   readonly fit: GaoFit | null;
   readonly rollback: RollbackAdvice | null;
 }
+
+/** What a review concluded. */
+export type DecisionOutcome = 'accepted' | 'rejected' | 'undecided';
 
 /** A pluggable safeguard: given a proposal and budgeted anchor queries, accept or reject with a reason. */
 export interface Safeguard {
@@ -234,9 +244,10 @@ function decision(
   ctx: SafeguardContext,
   safeguard: string,
   spentBefore: number,
-  fields: Pick<Decision, 'accepted' | 'reason' | 'agreement'> & Partial<Pick<Decision, 'regression' | 'thresholds' | 'fit' | 'rollback'>>,
+  fields: Pick<Decision, 'accepted' | 'reason' | 'agreement'> & Partial<Pick<Decision, 'outcome' | 'regression' | 'thresholds' | 'fit' | 'rollback'>>,
 ): Decision {
   return {
+    outcome: fields.accepted ? 'accepted' : 'rejected',
     generation: ctx.generation,
     safeguard,
     metric: metricToSpec(proposal.metric),

@@ -27,6 +27,7 @@ export {
   type SafeguardContext,
   type Safeguard,
   type Decision,
+  type DecisionOutcome,
   type RegressionCheck,
   type RollbackAdvice,
   type AgreementGateOptions,

@@ -60,13 +60,13 @@ import {
   nonRegressionOnly,
   quarantine,
   recordAnchors,
-  sameMetric,
   suiteEpisodes,
   suiteFeatures,
   verifyAnchors,
   type Agreement,
   type AnchorsRecord,
   type Decision,
+  type DecisionOutcome,
   type GaoFit,
   type QuarantineSafeguard,
   type Safeguard,
@@ -82,6 +82,7 @@ import type { Experience, Learner, LearnerEnv, LearnerState } from '../learners/
 import { compile, MetricError, metricPasses, metricToSpec, measurementsUsed, parseMetric, type Metric, type MetricSpec } from '../metrics/index.ts';
 import { DEFAULT_META, DEFAULT_PBT, inheritState, MetaAgent, PROPOSER_KINDS, type ChannelChoice, type LearnerChange, type MeasurementRecord, type MetricCandidate, type PbtOptions } from '../meta/index.ts';
 import { getWorld } from '../../worlds/index.ts';
+import { MetricBook } from './evolve-decisions.ts';
 
 /** Safeguard ids of the CLI and config. */
 export const SAFEGUARD_KINDS = ['agreement', 'non-regression', 'quarantine'] as const;
@@ -189,13 +190,22 @@ export interface GenerationRecord {
   readonly members: readonly MemberRecord[];
 }
 
-/** One recorded safeguard decision. */
+/** One recorded decision about the metric (see evolve-decisions.ts for the rules). */
 export interface DecisionRecord {
   readonly gen: number;
   readonly metric: string;
   readonly agreement: Agreement;
+  /** The safeguard accepted the metric (always false for a fallback, which no safeguard reviewed). */
   readonly accepted: boolean;
   readonly reason: string;
+  /** `proposal` (the meta-agent's), `revalidation` (the metric in force, reviewed again), `fallback` (the runner's, after a failed re-validation or on a rollback advice). */
+  readonly kind: 'proposal' | 'revalidation' | 'fallback';
+  /** The review's outcome (`undecided`: no evidence either way, nothing changes), or `fallback`. */
+  readonly outcome: DecisionOutcome | 'fallback';
+  /** Id of the metric decided on (null for a proposal that was not adopted and had no id yet). */
+  readonly metricId: string | null;
+  /** The generation from which this decision puts `metric` in force; null when it changes nothing. */
+  readonly inForceFrom: number | null;
   readonly direction: 'lower' | 'higher';
   readonly threshold: number;
   readonly parent: string | null;
@@ -484,11 +494,11 @@ export async function runEvolve(input: unknown, onGeneration?: (row: GenerationR
       members.push(m);
     }
 
-    let current = s.startMetric;
-    let currentId = 'M0';
-    let metricCount = 1;
-    const metricLineage: MetricLineage[] = [{ id: 'M0', from: 0, ...metricToSpec(current), parent: null, operator: s.startSource }];
-    const metricsById = new Map<string, { metric: Metric; parent: string | null }>([['M0', { metric: current, parent: null }]]);
+    // Every change of the metric in force goes through the book (evolve-decisions.ts).
+    const book = new MetricBook(s.startMetric, s.startSource);
+    let current = book.current;
+    let currentId = book.currentId;
+    const metricLineage = book.lineage;
     const learnerLineage: LearnerLineage[] = [];
     const generations: GenerationRecord[] = [];
     const decisions: DecisionRecord[] = [];
@@ -573,33 +583,34 @@ export async function runEvolve(input: unknown, onGeneration?: (row: GenerationR
       quarantined?.observe(ctx);
       const metricInForce = current;
       const idInForce = currentId;
-      const adopt = (metric: Metric, id: string, parent: string, operator: string): void => {
-        current = metric;
-        currentId = id;
-        metricsById.set(id, { metric, parent });
-        metricLineage.push({ id, from: gen + 1, ...metricToSpec(metric), parent, operator });
+      const sync = (): void => {
+        current = book.current;
+        currentId = book.currentId;
       };
-      /** Acts on a quarantine's rollback advice: the metric in force nearest the fitted peak. */
-      const rollBack = (advice: NonNullable<Decision['rollback']>): void => {
-        const back = parseMetric(advice.metric, world.measurements);
-        const known = [...metricsById].find(([, v]) => sameMetric(v.metric, back));
-        if (!sameMetric(back, current)) adopt(back, known ? known[0] : `M${metricCount++}`, idInForce, `rollback to the metric of generation ${advice.generation}`);
-        quarantined?.reset();
+      /** Falls back from the metric in force (after a failed re-validation or on a rollback advice), recording the decision. */
+      const fallBack = (why: string, advice: Decision['rollback'], safeguardName: string): void => {
+        const preferred = advice ? parseMetric(advice.metric, world.measurements) : null;
+        const target = book.fallbackTarget(preferred);
+        if (advice) quarantined?.reset();
+        if (target === null) return;
+        book.fallBack(target, gen, advice && target.advised ? `rollback to the metric of generation ${advice.generation}` : 'rollback: re-validation failed');
+        sync();
+        decisions.push(fallbackRecord(gen, target.metric, target.id, book.parentOf(target.id)?.id ?? null, metricAgreement(target.metric, oracle.evidence()), safeguardName, `fallback: ${why}; back to ${target.reason}.`));
       };
       if (gen >= cfg.warmup && gen < cfg.generations - 1) {
         // Re-validation: the adopted metric faces the safeguard again, on the evidence of the
         // population it trained (a metric can agree with ground truth when adopted and stop
-        // agreeing once learners optimise it). Judged against its parent; failing, it is rolled back.
-        const entry = metricsById.get(currentId);
-        const parent = entry?.parent ? metricsById.get(entry.parent) : undefined;
+        // agreeing once learners optimise it). Judged against its parent; rejected, the run falls
+        // back (evolve-decisions.ts says to what, and why); undecided, it stays.
+        const parent = book.parentOf(currentId);
         let revalidationFailed = false;
-        if (cfg.revalidate && entry?.parent && parent) {
-          const decision = safeguard.review({ metric: current, parent: entry.parent, operator: 'revalidate' }, { ...ctx, current: parent.metric });
-          decisions.push(decisionRecord(gen, decision, null));
-          if (!decision.accepted) {
+        if (cfg.revalidate && parent) {
+          const decision = safeguard.review({ metric: current, parent: parent.id, operator: 'revalidate' }, { ...ctx, current: parent.metric });
+          decisions.push(decisionRecord(gen, decision, null, 'revalidation', currentId, null));
+          if (decision.outcome === 'rejected') {
             revalidationFailed = true;
-            if (decision.rollback) rollBack(decision.rollback);
-            else adopt(parent.metric, entry.parent, idInForce, 'rollback: re-validation failed');
+            book.failRevalidation(gen);
+            fallBack(`${describeSpec(metricInForce)} (${idInForce}) failed re-validation`, decision.rollback, decision.safeguard);
           }
         }
         if (!revalidationFailed) {
@@ -607,18 +618,24 @@ export async function runEvolve(input: unknown, onGeneration?: (row: GenerationR
           const proposals = agent.proposeMetrics(view);
           let accepted: MetricCandidate | null = null;
           let advice: Decision['rollback'] = null;
+          let adviser = '';
           for (const c of proposals.submit) {
             const decision = safeguard.review(c.proposal, ctx);
-            decisions.push(decisionRecord(gen, decision, c));
             if (decision.accepted) {
               accepted = c;
+              const id = book.adoptAccepted(c.proposal.metric, gen, c.operator);
+              sync();
+              decisions.push(decisionRecord(gen, decision, c, 'proposal', id, gen + 1));
               break;
             }
-            advice ??= decision.rollback;
+            decisions.push(decisionRecord(gen, decision, c, 'proposal', null, null));
+            if (decision.rollback && !advice) {
+              advice = decision.rollback;
+              adviser = decision.safeguard;
+            }
           }
           agent.recordOutcome(proposals, accepted);
-          if (accepted) adopt(accepted.proposal.metric, `M${metricCount++}`, idInForce, accepted.operator);
-          else if (advice) rollBack(advice);
+          if (!accepted && advice) fallBack(`the safeguard advised rolling back from ${describeSpec(metricInForce)} (${idInForce})`, advice, adviser);
         }
         if (current !== metricInForce) for (const m of members) m.channel.reset();
       }
@@ -747,13 +764,19 @@ function bestByMetric(oracle: AnchorOracle, metric: Metric): number {
   return best;
 }
 
-function decisionRecord(gen: number, d: Decision, c: MetricCandidate | null): DecisionRecord {
+const describeSpec = (m: MetricSpec): string => `${m.expression} ${m.direction === 'lower' ? '≤' : '≥'} ${m.threshold}`;
+
+function decisionRecord(gen: number, d: Decision, c: MetricCandidate | null, kind: 'proposal' | 'revalidation', metricId: string | null, inForceFrom: number | null): DecisionRecord {
   return {
     gen,
     metric: d.metric.expression,
     agreement: d.agreement,
     accepted: d.accepted,
     reason: d.reason,
+    kind,
+    outcome: d.outcome,
+    metricId,
+    inForceFrom,
     direction: d.metric.direction,
     threshold: d.metric.threshold,
     parent: d.parent,
@@ -766,6 +789,33 @@ function decisionRecord(gen: number, d: Decision, c: MetricCandidate | null): De
     thresholds: d.thresholds,
     fit: d.fit,
     rollback: d.rollback,
+  };
+}
+
+/** The record of a fallback: the runner's decision, in force from the next generation. */
+function fallbackRecord(gen: number, metric: Metric, id: string, parent: string | null, agreement: Agreement, safeguard: string, reason: string): DecisionRecord {
+  return {
+    gen,
+    metric: metric.expression,
+    agreement,
+    accepted: false,
+    reason,
+    kind: 'fallback',
+    outcome: 'fallback',
+    metricId: id,
+    inForceFrom: gen + 1,
+    direction: metric.direction,
+    threshold: metric.threshold,
+    parent,
+    operator: 'fallback',
+    preference: null,
+    gain: null,
+    budgetSpent: 0,
+    safeguard,
+    regression: null,
+    thresholds: null,
+    fit: null,
+    rollback: null,
   };
 }
 

@@ -242,6 +242,7 @@ describe('pluggable safeguards', () => {
           regression: null,
           budgetSpent: 0,
           accepted: bad.length === 0,
+          outcome: bad.length === 0 ? 'accepted' : 'rejected',
           reason: bad.length === 0 ? 'accepted: reads no gameable measurement.' : `rejected: reads gameable ${bad.join(', ')}.`,
           thresholds: null,
           fit: null,
