@@ -40,11 +40,29 @@
  * an agreement sample of `sampleSize` cells from a seeded permutation of the matrix (the same
  * cells for every proposal of the generation, so after the first proposal it is free), then the
  * rows the non-regression check needs. Agreement is computed on every verdict revealed so far in
- * the generation. Fewer than `minEvidence` revealed verdicts: rejected.
+ * the generation.
+ *
+ * ## No evidence is not evidence: accepted, rejected, undecided
+ * Each check of a review ends in one of three states: it passes, it fails, or it has no evidence
+ * — τ-b or κ undefined (agreement.ts lists the causes: a constant metric or constant ground truth
+ * on the evidence, too few cells, a metric undefined everywhere), fewer than `minEvidence`
+ * verdicts, or a non-regression check the budget cannot pay for. When τ-b or κ is undefined the
+ * gate first buys more of the same seeded permutation, up to `maxSample` cells (default twice
+ * `sampleSize`) and within the budget, since a larger sample often holds both a pass and a fail.
+ * Then:
+ * - any check fails → `rejected` (evidence against);
+ * - otherwise, any check without evidence → `undecided`: nothing changes. A proposal is not
+ *   adopted (the gate adopts a metric only when the anchors support it), and a metric under
+ *   re-validation stays in force (nothing was shown against it). The reason names the
+ *   undefined statistic and its cause; an undefined statistic is never reported as a number;
+ * - every check passes → `accepted`.
+ * This rule is the whole difference from reading an undefined κ as 0 ("disagrees": a metric in
+ * force would be rolled back on no evidence) or as 1 ("agrees": a proposal would be adopted on
+ * none).
  */
 import { Stream } from '../core/rng.ts';
 import { metricToSpec, type Metric, type MetricSpec } from '../metrics/index.ts';
-import { goodness, metricAgreement, type Agreement } from './agreement.ts';
+import { goodness, metricAgreement, statisticText, type Agreement } from './agreement.ts';
 import { fitGao, gaoSlope, gaoTurnedDown, type GaoFit, type GaoForm, type GoldPoint } from './gao.ts';
 import type { AnchorOracle, Cell } from './oracle.ts';
 
@@ -235,6 +253,7 @@ function regressionPhrase(r: RegressionCheck): string {
   }
 }
 
+// Undefined statistics print as 'undefined' here; their causes are named where they matter (the reason's own clauses).
 function agreementPhrase(a: Agreement): string {
   return `τ-b ${f2(a.tauB)}, κ ${f2(a.kappa)}, AUC ${f2(a.auc)} on ${a.n} anchor verdicts`;
 }
@@ -262,7 +281,7 @@ function decision(
   };
 }
 
-/** Buys up to `size` verdicts of a seeded permutation of the matrix (stops quietly when the budget runs out). */
+/** Buys up to `size` verdicts of a seeded permutation of the matrix (stops quietly when the budget runs out). The first k cells are the same for every size ≥ k. */
 function buySample(oracle: AnchorOracle, seed: number, generation: number, size: number): void {
   const n = oracle.members.length * oracle.tasks.length;
   const order = Array.from({ length: n }, (_, i) => i);
@@ -296,6 +315,8 @@ export interface AgreementGateOptions {
   readonly sampleSize?: number;
   /** Fewest revealed verdicts the gate decides on (default 8). */
   readonly minEvidence?: number;
+  /** Cells the sample may grow to while τ-b or κ is undefined (default 2 × sampleSize). */
+  readonly maxSample?: number;
 }
 
 /** The anchor gate: agreement (τ-b and κ) ≥ τ(α) and non-regression within slack(α); locked to ground truth at α = 1. */
@@ -303,6 +324,7 @@ export function agreementGate(options: AgreementGateOptions): Safeguard {
   const th = gateThresholds(options.alpha);
   const sampleSize = options.sampleSize ?? 24;
   const minEvidence = options.minEvidence ?? 8;
+  const maxSample = options.maxSample ?? 2 * sampleSize;
   if (!(Number.isInteger(sampleSize) && sampleSize >= 0)) throw new RangeError(`sampleSize must be a non-negative integer, got ${sampleSize}`);
   const thresholds = { alpha: th.alpha, minAgreement: th.minAgreement, slack: Number.isFinite(th.slack) ? th.slack : null, locked: th.locked };
   const name = `anchor-gate(α=${th.alpha})`;
@@ -329,22 +351,43 @@ export function agreementGate(options: AgreementGateOptions): Safeguard {
       }
       buySample(oracle, options.seed, ctx.generation, sampleSize);
       const regression = checkNonRegression(oracle, ctx.current, proposal.metric, th.slack);
-      const agreement = metricAgreement(proposal.metric, oracle.evidence());
+      let agreement = metricAgreement(proposal.metric, oracle.evidence());
+      // An undefined statistic: buy more of the same permutation (within the budget) before deciding.
+      for (let size = sampleSize; (agreement.tauB === null || agreement.kappa === null) && size < maxSample && oracle.remaining >= 1; ) {
+        size = Math.min(maxSample, size + Math.max(1, sampleSize));
+        buySample(oracle, options.seed, ctx.generation, size);
+        agreement = metricAgreement(proposal.metric, oracle.evidence());
+      }
       const tau = th.minAgreement;
       if (agreement.n < minEvidence) {
         return decide({
           accepted: false,
+          outcome: 'undecided',
           agreement,
           regression,
-          reason: `rejected: only ${agreement.n} anchor verdicts could be bought (budget ${oracle.spent}/${oracle.budget}), the gate needs ${minEvidence}.`,
+          reason: `undecided: only ${agreement.n} anchor verdicts could be bought (budget ${oracle.spent}/${oracle.budget}), the gate needs ${minEvidence}; nothing changes.`,
         });
       }
       const failures: string[] = [];
-      if (agreement.tauB === null || agreement.tauB < tau) failures.push(`τ-b ${f2(agreement.tauB)} < τ(${a}) = ${f2(tau)}`);
-      if (agreement.kappa === null || agreement.kappa < tau) failures.push(`threshold κ ${f2(agreement.kappa)} < τ(${a}) = ${f2(tau)}`);
-      if (!regression.ok) failures.push(regressionPhrase(regression));
+      const missing: string[] = [];
+      if (agreement.tauB === null) missing.push(`τ-b ${statisticText(agreement, 'tauB')}`);
+      else if (agreement.tauB < tau) failures.push(`τ-b ${f2(agreement.tauB)} < τ(${a}) = ${f2(tau)}`);
+      if (agreement.kappa === null) missing.push(`threshold κ ${statisticText(agreement, 'kappa')}`);
+      else if (agreement.kappa < tau) failures.push(`threshold κ ${f2(agreement.kappa)} < τ(${a}) = ${f2(tau)}`);
+      if (regression.status === 'unaffordable') missing.push(regressionPhrase(regression));
+      else if (!regression.ok) failures.push(regressionPhrase(regression));
       if (failures.length > 0) {
-        return decide({ accepted: false, agreement, regression, reason: `rejected: ${failures.join('; ')} (${agreementPhrase(agreement)}).` });
+        const alsoMissing = missing.length ? `; no evidence: ${missing.join('; ')}` : '';
+        return decide({ accepted: false, agreement, regression, reason: `rejected: ${failures.join('; ')}${alsoMissing} (${agreementPhrase(agreement)}).` });
+      }
+      if (missing.length > 0) {
+        return decide({
+          accepted: false,
+          outcome: 'undecided',
+          agreement,
+          regression,
+          reason: `undecided: no evidence either way — ${missing.join('; ')} — so nothing changes (${agreementPhrase(agreement)}).`,
+        });
       }
       return decide({
         accepted: true,
@@ -376,11 +419,14 @@ export function nonRegressionOnly(options: NonRegressionOptions): Safeguard {
       const spent0 = ctx.oracle.spent;
       const regression = checkNonRegression(ctx.oracle, ctx.current, proposal.metric, slack);
       const agreement = metricAgreement(proposal.metric, ctx.oracle.evidence());
+      // An unaffordable check is no evidence: undecided, nothing changes.
+      const outcome = regression.ok ? 'accepted' : regression.status === 'unaffordable' ? 'undecided' : 'rejected';
       return decision(proposal, ctx, name, spent0, {
         accepted: regression.ok,
+        outcome,
         agreement,
         regression,
-        reason: `${regression.ok ? 'accepted' : 'rejected'}: ${regressionPhrase(regression)}.`,
+        reason: `${outcome}: ${regressionPhrase(regression)}${outcome === 'undecided' ? '; nothing changes' : ''}.`,
       });
     },
   };

@@ -58,7 +58,7 @@ describe('evolve: a function of (config, seed)', () => {
     expect(a.decisions.length).toBeGreaterThan(0);
     for (const d of a.decisions) {
       expect(Object.keys(d).slice(0, 5)).toEqual(['gen', 'metric', 'agreement', 'accepted', 'reason']);
-      expect(d.reason).toMatch(/^(accepted|rejected): /);
+      expect(d.reason).toMatch(/^(accepted|rejected|undecided|fallback): /); // issue 15: undecided reviews and fallbacks are decisions too
       expect(d.parent).toMatch(/^M\d+$/);
       expect(typeof d.operator).toBe('string');
       expect(d.agreement.n).toBeGreaterThanOrEqual(0);
