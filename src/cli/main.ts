@@ -25,7 +25,7 @@ import { demo } from './demo.ts';
 import { runEvolve, SAFEGUARD_KINDS, validateEvolveConfig } from '../experiments/evolve.ts';
 import { decisionLine, frontierLines, GENERATION_HEADER, generationRow, summaryLines } from '../experiments/evolve-report.ts';
 import { runAlphaSweep } from '../experiments/sweep.ts';
-import { measurementsUsed, MetricError, parseMetric } from '../metrics/index.ts';
+import { directionRequiredText, inferDirection, measurementsUsed, MetricError, parse, parseMetric, resolveDirection } from '../metrics/index.ts';
 
 /** Where the CLI writes; tests pass their own sinks. */
 export interface CliIO {
@@ -345,12 +345,30 @@ function program(io: CliIO, state: { code: number }): Command {
     .option('--warmup <g>', 'generations on the start metric before metrics are proposed', '3')
     .option('--seed <s>', 'run seed', '0')
     .option('--set <param=value>', 'override a world parameter (repeatable)', collect, [])
+    // (issue 15) start metric: the direction comes from the measurements' declarations unless given.
+    .option('--metric <expression>', "start metric expression (default: the world's default metric); needs --threshold")
+    .option('--direction <dir>', 'lower | higher (default: from the measurements --metric reads; required when they declare none or disagree)')
+    .option('--threshold <x>', 'pass threshold of --metric')
     .option('--sweep', `run the α sweep (0, 0.25, 0.5, 0.75, 1) over --seeds and print the trade-off frontier`)
     .option('--seeds <list>', 'seeds of the sweep, comma-separated', '1,2,3')
     .option('--json', 'print one JSON object')
-    .action(async (o: { world: string; alpha?: string; generations: string; population: string; anchorBudget?: string; safeguard: string; proposer: string; episodes: string; warmup: string; seed: string; set: string[]; sweep?: boolean; seeds: string; json?: boolean }) => {
+    .action(async (o: { world: string; alpha?: string; generations: string; population: string; anchorBudget?: string; safeguard: string; proposer: string; episodes: string; warmup: string; seed: string; set: string[]; metric?: string; direction?: string; threshold?: string; sweep?: boolean; seeds: string; json?: boolean }) => {
       const world = getWorld(o.world);
+      // (issue 15) --metric/--direction/--threshold → the config's start metric.
+      if (o.metric === undefined && (o.direction !== undefined || o.threshold !== undefined)) throw new InputError(o.direction !== undefined ? '--direction' : '--threshold', o.direction ?? o.threshold, 'only with --metric');
+      if (o.metric !== undefined && o.threshold === undefined) throw new InputError('--threshold', undefined, `the pass threshold of --metric '${shortText(o.metric)}' (a number)`);
+      const startMetric =
+        o.metric === undefined
+          ? {}
+          : {
+              metric: {
+                expression: o.metric,
+                threshold: parseOption('--threshold', z.coerce.number().refine(Number.isFinite, 'a finite number'), o.threshold),
+                ...(o.direction !== undefined ? { direction: parseOption('--direction', z.enum(['lower', 'higher']), o.direction) } : {}),
+              },
+            };
       const base = {
+        ...startMetric,
         world: world.id,
         generations: parseOption('--generations', wholeNumber('--generations', 1, 1000), o.generations),
         population: parseOption('--population', wholeNumber('--population', 2, 64), o.population),
@@ -397,21 +415,30 @@ function program(io: CliIO, state: { code: number }): Command {
     .description("Parse a metric expression against a world's measurements: the normalised text and the measurements used, or the error with its position (exit 2).")
     .argument('<expression>', 'metric expression (quote it)')
     .requiredOption('--world <id>', 'world id')
+    .option('--direction <dir>', 'lower | higher (default: from the measurements the expression reads; required when they declare none or disagree)')
     .option('--json', 'print one JSON object')
-    .action((expression: string, o: { world: string; json?: boolean }) => {
+    .action((expression: string, o: { world: string; direction?: string; json?: boolean }) => {
       const world = getWorld(o.world);
+      const given = o.direction === undefined ? undefined : parseOption('--direction', z.enum(['lower', 'higher']), o.direction);
       let metric;
+      let directionSource: string;
       try {
-        // Direction and threshold do not matter to the check; the world's default supplies them.
-        const d = world.defaultMetric?.(resolveParams(world, {}));
-        metric = parseMetric({ expression, direction: d?.direction ?? 'lower', threshold: d?.threshold ?? 0 }, world.measurements);
+        // (issue 15) The direction: given, or from the measurements' declarations (exit 2 when they give none).
+        const ast = parse(expression, world.measurements);
+        const inferred = inferDirection(ast, world.measurements);
+        directionSource = given !== undefined ? 'given with --direction' : inferred.reason;
+        const direction = resolveDirection(ast, world.measurements, given);
+        // The threshold does not matter to the check.
+        metric = parseMetric({ expression, direction, threshold: 0 }, world.measurements);
       } catch (err) {
+        if (err instanceof MetricError && err.code === 'direction-required') throw new InputError('--direction', undefined, directionRequiredText(expression, err));
         if (err instanceof MetricError) throw new InputError('expression', shortText(expression), `a metric expression over ${world.id}'s measurements (${err.message})`);
         throw err;
       }
       const used = measurementsUsed(metric.ast).map((name) => world.measurements.find((m) => m.name === name)!);
-      if (o.json) return io.out(JSON.stringify({ world: world.id, expression: metric.expression, measurements: used.map((m) => ({ name: m.name, unit: m.unit, better: m.better, gameable: m.gameable ?? null })) }));
+      if (o.json) return io.out(JSON.stringify({ world: world.id, expression: metric.expression, direction: metric.direction, directionSource, measurements: used.map((m) => ({ name: m.name, unit: m.unit, better: m.better, gameable: m.gameable ?? null })) }));
       io.out(metric.expression);
+      io.out(`direction: ${metric.direction} (${directionSource})`);
       io.out(`measurements: ${used.map((m) => `${m.name} (${m.unit}${m.gameable ? ', gameable' : ''})`).join(', ') || 'none (a constant)'}`);
     });
 

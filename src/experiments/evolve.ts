@@ -79,7 +79,7 @@ import type { Metric as ChannelMetric } from '../feedback/metric.ts';
 import { getLearnerFamily } from '../learners/registry.ts';
 import { tfBackend } from '../learners/tf.ts';
 import type { Experience, Learner, LearnerEnv, LearnerState } from '../learners/types.ts';
-import { compile, MetricError, metricPasses, metricToSpec, measurementsUsed, parseMetric, type Metric, type MetricSpec } from '../metrics/index.ts';
+import { compile, directionRequiredText, MetricError, metricPasses, metricToSpec, measurementsUsed, parse, parseMetric, resolveDirection, type Metric, type MetricSpec } from '../metrics/index.ts';
 import { DEFAULT_META, DEFAULT_PBT, inheritState, MetaAgent, PROPOSER_KINDS, type ChannelChoice, type LearnerChange, type MeasurementRecord, type MetricCandidate, type PbtOptions } from '../meta/index.ts';
 import { getWorld } from '../../worlds/index.ts';
 import { MetricBook } from './evolve-decisions.ts';
@@ -130,7 +130,10 @@ export const evolveConfigSchema = z.strictObject({
   learnerConfig: z.record(z.string(), z.unknown()).default({}).describe('Hyperparameters over EVOLVE_LEARNER_DEFAULTS, validated by the family.'),
   feedback: z.enum(CHANNEL_KINDS).default('graded').describe('Starting feedback channel (α = 1 forces binary).'),
   schedule: z.enum(SCHEDULES).optional().describe('Schedule of a `scheduled` starting channel.'),
-  metric: z.strictObject({ expression: z.string(), direction: z.enum(['lower', 'higher']), threshold: z.number() }).optional().describe("Start metric (default: the world's default metric, else its ground-truth metric)."),
+  metric: z
+    .strictObject({ expression: z.string(), direction: z.enum(['lower', 'higher']).optional(), threshold: z.number() })
+    .optional()
+    .describe("Start metric (default: the world's default metric, else its ground-truth metric); without a direction, the one its measurements declare (required when they declare none or disagree)."),
   revalidate: z.boolean().default(true).describe('Review the adopted metric again every generation (against its parent) and roll it back when the safeguard rejects it.'),
   gtThreshold: z.number().min(0).max(1).default(0.8).describe('Anchor GT pass rate that counts as "learned" for episodes-to-threshold.'),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
@@ -311,10 +314,13 @@ interface Setup {
   readonly budget: number;
 }
 
-function parseMetricInput(world: AnyWorld, spec: MetricSpec, field: string): Metric {
+function parseMetricInput(world: AnyWorld, spec: Omit<MetricSpec, 'direction'> & { direction?: MetricSpec['direction'] | undefined }, field: string): Metric {
   try {
-    return parseMetric(spec, world.measurements);
+    // Without a direction, the declarations of the measurements give it (src/metrics/direction.ts).
+    const direction = resolveDirection(parse(spec.expression, world.measurements), world.measurements, spec.direction);
+    return parseMetric({ ...spec, direction }, world.measurements);
   } catch (err) {
+    if (err instanceof MetricError && err.code === 'direction-required') throw new InputError(`${field}.direction`, undefined, directionRequiredText(spec.expression, err));
     if (err instanceof MetricError) throw new InputError(field, spec.expression.length > 60 ? `${spec.expression.slice(0, 60)}…` : spec.expression, `a valid metric expression (${err.message})`);
     throw err;
   }

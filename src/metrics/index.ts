@@ -43,3 +43,4 @@ export {
   type MetricDirection,
   type MetricSpec,
 } from './metric.ts';
+export { directionRequiredText, inferDirection, resolveDirection, senseOf, type DirectionInference, type DirectionVote, type Sense } from './direction.ts';
