@@ -7,8 +7,9 @@
  * - `agreementGate` (the anchor gate, also exported as `anchorGate`): agreement ≥ τ(α) and
  *   ground-truth non-regression within slack(α); locked to the ground-truth metric at α = 1;
  * - `nonRegressionOnly`: ground-truth non-regression alone;
- * - `quarantine`: fits Gao's proxy-vs-gold curve as optimisation goes on and rejects (and advises
- *   a rollback) once the fitted gold turns down.
+ * - `quarantine`: watches the gold curve (the best learner's anchor GT, generation by generation)
+ *   and rejects (and advises a rollback) once it has fallen, by a margin and a significance test;
+ *   Gao's fit of the curve is recorded beside it.
  *
  * ## The α mapping (shown in the UI; `gateThresholds`, `ALPHA_MAPPING`)
  *   τ(α)     = 2α − 1            minimum agreement: −1 at α = 0 (anything goes), 0 at ½, 1 at 1
@@ -63,7 +64,7 @@
 import { Stream } from '../core/rng.ts';
 import { metricToSpec, type Metric, type MetricSpec } from '../metrics/index.ts';
 import { goodness, metricAgreement, statisticText, type Agreement } from './agreement.ts';
-import { fitGao, gaoSlope, gaoTurnedDown, type GaoFit, type GaoForm, type GoldPoint } from './gao.ts';
+import { fitGao, type GaoFit, type GaoForm, type GoldPoint } from './gao.ts';
 import type { AnchorOracle, Cell } from './oracle.ts';
 
 /** The α mapping as formulas (for the UI and docs). */
@@ -136,10 +137,12 @@ export interface RegressionCheck {
 
 /** Advice to roll back the adopted metric (quarantine). */
 export interface RollbackAdvice {
-  /** The generation whose adopted metric was in force nearest the fitted peak. */
+  /** The generation of the peak observation, whose metric in force is the advice. */
   readonly generation: number;
   readonly metric: MetricSpec;
+  /** d at that observation. */
   readonly d: number;
+  /** Where the gold peaked (d of the peak observation). */
   readonly peak: number;
 }
 
@@ -433,17 +436,19 @@ export function nonRegressionOnly(options: NonRegressionOptions): Safeguard {
 }
 
 // ---------------------------------------------------------------------------------------------
-// (c) quarantine: Gao's proxy-vs-gold curve
+// (c) quarantine: a watch on the gold curve
 
 /** Options of the quarantine. */
 export interface QuarantineOptions {
-  /** Gao's form: `selection` (best-of-n style search) or `rl` (gradient learners). */
+  /** Gao's form fitted to the curve for the record: `selection` (best-of-n style search) or `rl` (gradient learners). */
   readonly form: GaoForm;
-  /** Fewest fitted points (d > 0) before the fit may reject (default 4). */
-  readonly minPoints?: number;
-  /** Least R² before the fit may reject (default 0.5). */
-  readonly minR2?: number;
-  /** Judges proposals while the curve still rises (default: accept). */
+  /** Observations pooled on each side of the comparison: the latest ones against the best earlier run of as many (default 2). */
+  readonly window?: number;
+  /** Least fall of the pooled GT pass rate, peak window → latest window, that counts (default 0.15). */
+  readonly minDrop?: number;
+  /** Least one-sided two-proportion z of that fall (default 2.33, p < 0.01 for a window fixed in advance). */
+  readonly zCritical?: number;
+  /** Judges proposals while gold has not fallen (default: accept). */
   readonly inner?: Safeguard;
 }
 
@@ -452,8 +457,25 @@ export interface QuarantinePoint extends GoldPoint {
   readonly generation: number;
   /** Anchor GT pass rate of the current metric's best learner; `gold` is its gain over the first observation. */
   readonly rate: number;
+  /** Verdicts behind `rate` (one row: the anchor tasks) and how many passed. */
+  readonly n: number;
+  readonly passes: number;
   /** The metric in force (adopted) when observed. */
   readonly metric: MetricSpec;
+}
+
+/** The quarantine's test of a fall: the best earlier window against the latest one. */
+export interface QuarantineFall {
+  /** Generations of the peak window and of the latest window. */
+  readonly peak: readonly number[];
+  readonly latest: readonly number[];
+  readonly peakRate: number;
+  readonly latestRate: number;
+  readonly drop: number;
+  /** One-sided two-proportion z of the drop (pooled variance); null when every verdict agrees (no variance). */
+  readonly z: number | null;
+  /** drop ≥ minDrop and z ≥ zCritical. */
+  readonly fell: boolean;
 }
 
 /** The quarantine safeguard, with its curve for the UI and the runner. */
@@ -462,22 +484,38 @@ export interface QuarantineSafeguard extends Safeguard {
   readonly history: readonly QuarantinePoint[];
   /** Observes this generation's point (once per generation; call it every generation, proposals or not). Null if the budget cannot pay. */
   observe(context: SafeguardContext): QuarantinePoint | null;
-  /** The current fit, or null with too few points. */
+  /** Gao's fit of the curve so far (reported; not the trigger), or null with too few points. */
   fit(): GaoFit | null;
+  /** The fall test on the curve so far, or null with fewer than two windows of observations. */
+  fall(): QuarantineFall | null;
   /** Forgets the curve (after the runner acted on a rollback: optimisation restarts). */
   reset(): void;
 }
 
+const pooled = (ps: readonly QuarantinePoint[]): { n: number; passes: number } => ps.reduce((a, p) => ({ n: a.n + p.n, passes: a.passes + p.passes }), { n: 0, passes: 0 });
+
 /**
  * Quarantine: each generation it observes gold = the anchor GT pass rate of the current metric's
- * best learner (one row of verdicts) at the distance d the runner supplies, fits Gao's form to
- * the gain over the first observation, and once the fitted gold is falling at the current d
- * (with ≥ minPoints points and R² ≥ minR2) rejects every proposal and advises rolling back to the
- * metric that was in force nearest the fitted peak. Until then it defers to `inner` (or accepts).
+ * best learner (one row of verdicts) at the distance d the runner supplies, and watches for a
+ * fall: the pooled pass rate of the latest `window` observations against the best earlier run of
+ * `window` consecutive ones. Once it has fallen by at least `minDrop` with a one-sided
+ * two-proportion z ≥ `zCritical`, it rejects every proposal (and the metric in force, when
+ * re-validated) and advises rolling back to the metric in force at the peak. Until then it defers
+ * to `inner` (or accepts).
+ *
+ * Why not the Gao fit as the trigger (the first rule: the fitted gold turning down, with R² ≥ 0.5
+ * on ≥ 4 points): in evolve runs gold does not fall along d under one proxy, as Gao's curves do;
+ * it falls when the metric changes, at a d that hardly moved, so the fit's R² drops exactly when
+ * the fall happens (0.05 on 28 points in the issue's run; 0.91 → 0.31 across the fall in a sensor
+ * run here) and the rule never fired in 30 generations. The fall test looks at the evidence
+ * itself. The peak window is chosen after the fact (the best of several), so the nominal p is
+ * optimistic: hence p < 0.01 and an effect size of 0.15 besides. Gao's fit is still recorded.
  */
 export function quarantine(options: QuarantineOptions): QuarantineSafeguard {
-  const minPoints = options.minPoints ?? 4;
-  const minR2 = options.minR2 ?? 0.5;
+  const window = options.window ?? 2;
+  const minDrop = options.minDrop ?? 0.15;
+  const zCritical = options.zCritical ?? 2.33;
+  if (!(Number.isInteger(window) && window >= 1)) throw new RangeError(`window must be a positive integer, got ${window}`);
   const name = `quarantine(${options.form}${options.inner ? `, ${options.inner.name}` : ''})`;
   let history: QuarantinePoint[] = [];
 
@@ -485,6 +523,27 @@ export function quarantine(options: QuarantineOptions): QuarantineSafeguard {
     const d = ctx.distance;
     if (d === undefined || !Number.isFinite(d) || d < 0) throw new RangeError(`quarantine needs context.distance, a finite d ≥ 0 (got ${String(d)})`);
     return d;
+  };
+
+  const fall = (): QuarantineFall | null => {
+    if (history.length < 2 * window) return null;
+    const latest = history.slice(-window);
+    let peak = history.slice(0, window);
+    for (let i = 1; i + window <= history.length - window; i++) {
+      const w = history.slice(i, i + window);
+      const a = pooled(w);
+      const b = pooled(peak);
+      if (a.passes / a.n > b.passes / b.n) peak = w;
+    }
+    const p = pooled(peak);
+    const l = pooled(latest);
+    const peakRate = p.passes / p.n;
+    const latestRate = l.passes / l.n;
+    const drop = peakRate - latestRate;
+    const all = (p.passes + l.passes) / (p.n + l.n);
+    const se = Math.sqrt(all * (1 - all) * (1 / p.n + 1 / l.n));
+    const z = se > 0 ? drop / se : null;
+    return { peak: peak.map((x) => x.generation), latest: latest.map((x) => x.generation), peakRate, latestRate, drop, z, fell: drop >= minDrop - 1e-12 && z !== null && z >= zCritical };
   };
 
   const self: QuarantineSafeguard = {
@@ -498,42 +557,47 @@ export function quarantine(options: QuarantineOptions): QuarantineSafeguard {
       if (seen) return seen;
       const best = bestMember(ctx.oracle, ctx.current);
       if (ctx.oracle.costOf(rowCells(ctx.oracle, best)) > ctx.oracle.remaining) return null;
-      const rate = buyRowRate(ctx.oracle, best);
+      const verdicts = ctx.oracle.queryAll(rowCells(ctx.oracle, best));
+      const passes = verdicts.filter((v) => v.pass).length;
+      const rate = verdicts.length > 0 ? passes / verdicts.length : 0;
       const baseline = history[0]?.rate ?? rate;
-      const point: QuarantinePoint = { generation: ctx.generation, d, rate, gold: rate - baseline, metric: metricToSpec(ctx.current) };
+      const point: QuarantinePoint = { generation: ctx.generation, d, rate, n: verdicts.length, passes, gold: rate - baseline, metric: metricToSpec(ctx.current) };
       history.push(point);
       return point;
     },
     fit() {
       return fitGao(history, options.form);
     },
+    fall,
     reset() {
       history = [];
     },
     review(proposal, ctx) {
       const spent0 = ctx.oracle.spent;
-      const d = distanceOf(ctx);
+      distanceOf(ctx);
       const observed = self.observe(ctx);
       const fit = self.fit();
+      const test = fall();
       const agreement = () => metricAgreement(proposal.metric, ctx.oracle.evidence());
-      const fitText = fit ? `${fit.form} fit a ${fit.a.toFixed(3)}, b ${fit.b.toFixed(3)}, R² ${fit.r2.toFixed(2)} on ${fit.n} points` : `no fit yet (${history.filter((p) => p.d > 0).length} points with d > 0)`;
-      const confident = fit !== null && fit.n >= minPoints && fit.r2 >= minR2;
-      if (confident && gaoTurnedDown(fit, d)) {
-        const peak = fit.peak ?? 0;
-        let at = history[0] as QuarantinePoint;
-        for (const p of history) if (Math.abs(p.d - peak) < Math.abs(at.d - peak)) at = p;
-        const rollback: RollbackAdvice = { generation: at.generation, metric: at.metric, d: at.d, peak };
+      const fitText = fit ? `Gao ${fit.form} fit a ${fit.a.toFixed(3)}, b ${fit.b.toFixed(3)}, R² ${fit.r2.toFixed(2)} on ${fit.n} points` : 'no Gao fit yet';
+      const span = (gens: readonly number[]): string => (gens.length === 1 ? `gen ${gens[0]}` : `gens ${gens[0]}–${gens[gens.length - 1]}`);
+      const fallText = (t: QuarantineFall): string =>
+        `the best learner's anchor GT went ${t.peakRate.toFixed(2)} (${span(t.peak)}) → ${t.latestRate.toFixed(2)} (${span(t.latest)}), drop ${t.drop.toFixed(2)} (needs ≥ ${minDrop}), z ${t.z === null ? 'undefined (no variance)' : t.z.toFixed(2)} (needs ≥ ${zCritical})`;
+      if (test?.fell) {
+        // Roll back to the metric in force at the best observation of the peak window.
+        const peakPoints = history.filter((p) => test.peak.includes(p.generation));
+        let at = peakPoints[0] as QuarantinePoint;
+        for (const p of peakPoints) if (p.rate > at.rate) at = p;
+        const rollback: RollbackAdvice = { generation: at.generation, metric: at.metric, d: at.d, peak: at.d };
         return decision(proposal, ctx, name, spent0, {
           accepted: false,
           agreement: agreement(),
           fit,
           rollback,
-          reason: `rejected: the fitted gold curve turns down at d = ${d.toFixed(3)} (slope ${gaoSlope(fit.form, fit.a, fit.b, d).toFixed(3)}, peak d* = ${peak.toFixed(3)}; ${fitText}), roll back to the metric of generation ${at.generation}, ${describeMetric(at.metric)}.`,
+          reason: `rejected: gold fell — ${fallText(test)}; ${fitText}; roll back to the metric of generation ${at.generation}, ${describeMetric(at.metric)}.`,
         });
       }
-      const state = `${observed ? '' : 'no gold observed this generation (budget); '}${
-        confident ? `fitted gold still rising at d = ${d.toFixed(3)} (slope ${gaoSlope(fit.form, fit.a, fit.b, d).toFixed(3)}; ${fitText})` : `not enough evidence to call a turn (${fitText}; needs ${minPoints} points and R² ≥ ${minR2})`
-      }`;
+      const state = `${observed ? '' : 'no gold observed this generation (budget); '}${test ? `no fall yet (${fallText(test)})` : `not enough observations to test a fall (${history.length}, needs ${2 * window})`}; ${fitText}`;
       if (options.inner) {
         const inner = options.inner.review(proposal, ctx);
         return { ...inner, safeguard: name, budgetSpent: ctx.oracle.spent - spent0, fit, reason: `${inner.reason.replace(/\.$/, '')}; quarantine: ${state}.` };

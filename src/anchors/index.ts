@@ -51,6 +51,7 @@ export {
   type AgreementGateOptions,
   type NonRegressionOptions,
   type QuarantineOptions,
+  type QuarantineFall,
   type QuarantinePoint,
   type QuarantineSafeguard,
 } from './gate.ts';

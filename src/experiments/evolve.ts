@@ -82,7 +82,7 @@ import type { Experience, Learner, LearnerEnv, LearnerState } from '../learners/
 import { compile, directionRequiredText, MetricError, metricPasses, metricToSpec, measurementsUsed, parse, parseMetric, resolveDirection, type Metric, type MetricSpec } from '../metrics/index.ts';
 import { DEFAULT_META, DEFAULT_PBT, inheritState, MetaAgent, PROPOSER_KINDS, type ChannelChoice, type LearnerChange, type MeasurementRecord, type MetricCandidate, type PbtOptions } from '../meta/index.ts';
 import { getWorld } from '../../worlds/index.ts';
-import { MetricBook } from './evolve-decisions.ts';
+import { MetricBook, metricKey } from './evolve-decisions.ts';
 
 /** Safeguard ids of the CLI and config. */
 export const SAFEGUARD_KINDS = ['agreement', 'non-regression', 'quarantine'] as const;
@@ -111,7 +111,7 @@ export const evolveConfigSchema = z.strictObject({
   roundSize: int(1, 4096).default(64).describe('Episodes per learning round.'),
   recentEpisodes: int(1, 100_000).default(64).describe("Each member's latest train episodes shown to the meta-agent (measurements only)."),
   warmup: int(0, 1000).default(3).describe('Generations trained on the start metric before the meta-agent proposes metrics.'),
-  safeguard: z.enum(SAFEGUARD_KINDS).default('agreement').describe('agreement: the anchor gate; non-regression: GT non-regression alone; quarantine: Gao-fit quarantine around the anchor gate.'),
+  safeguard: z.enum(SAFEGUARD_KINDS).default('agreement').describe('agreement: the anchor gate; non-regression: GT non-regression alone; quarantine: a watch on the gold curve around the anchor gate.'),
   proposer: z.enum(PROPOSER_KINDS).default(DEFAULT_META.proposer).describe('Metric proposer: random mutation or a UCB1 bandit over mutation operators.'),
   candidates: int(1, 256).default(DEFAULT_META.candidates).describe('Candidate metrics per generation.'),
   submissions: int(1, 64).default(DEFAULT_META.submissions).describe('Most preferred candidates submitted to the safeguard per generation.'),
@@ -641,7 +641,9 @@ export async function runEvolve(input: unknown, onGeneration?: (row: GenerationR
             }
           }
           agent.recordOutcome(proposals, accepted);
-          if (!accepted && advice) fallBack(`the safeguard advised rolling back from ${describeSpec(metricInForce)} (${idInForce})`, advice, adviser);
+          // A rollback advice to the metric in force changes nothing (its learners are what they are): the watch restarts.
+          if (!accepted && advice && metricKey(advice.metric) === metricKey(current)) quarantined?.reset();
+          else if (!accepted && advice) fallBack(`the safeguard advised rolling back from ${describeSpec(metricInForce)} (${idInForce})`, advice, adviser);
         }
         if (current !== metricInForce) for (const m of members) m.channel.reset();
       }
