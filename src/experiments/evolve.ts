@@ -14,8 +14,9 @@
  *    runner builds the generation's budgeted AnchorOracle from the anchor consequences and
  *    - re-validates the adopted metric: the safeguard reviews it again, against its parent, on
  *      the evidence of the population it trained — a metric can agree with ground truth when it
- *      is adopted and stop agreeing once learners optimise it — and a rejected one is rolled
- *      back to its parent (or to the quarantine's advice);
+ *      is adopted and stop agreeing once learners optimise it — and a rejected one gives way to
+ *      the most recent metric in force that has not failed re-validation (or the quarantine's
+ *      advice), a recorded fallback decision (evolve-decisions.ts says why this one);
  *    - otherwise the meta-agent proposes metrics (self-flattering preference) and the safeguard
  *      decides; an accepted metric is in force from the next generation;
  * 4. every `pbt.every` generations the meta-agent proposes learner changes (PBT) and the runner
