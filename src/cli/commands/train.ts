@@ -21,7 +21,7 @@ export const train: CliCommand = {
       .requiredOption('--learner <id>', 'learner family id')
       .option('--feedback <channel>', 'binary | hotcold | graded | scheduled', 'graded')
       .option('--metric <expression>', "metric expression over measurements (default: the world's default metric)")
-      .option('--direction <dir>', 'lower | higher (default: from the default metric)')
+      .option('--direction <dir>', 'lower | higher (default: the default metric\'s, or the one the measurements of --metric declare; required when they declare none or disagree)')
       .option('--threshold <x>', 'pass threshold for binary feedback')
       .option('--schedule <name>', 'linear | cosine | step (with --feedback scheduled)')
       .option('--episodes <n>', 'training episodes', '5000')
