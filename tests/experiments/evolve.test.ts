@@ -177,7 +177,8 @@ describe('mirage-lab metric check', () => {
   it('prints the normalised text and the measurements used', async () => {
     const r = await run('metric', 'check', '( restError+0.5*landingError )', '--world', 'projectile');
     expect(r.code).toBe(0);
-    expect(r.out).toBe('restError + 0.5 * landingError\nmeasurements: landingError (m, gameable), restError (m)\n');
+    // issue 15: the check also prints the direction and where it came from.
+    expect(r.out).toBe('restError + 0.5 * landingError\ndirection: lower (lower is better, as landingError (better: lower), restError (better: lower) declare)\nmeasurements: landingError (m, gameable), restError (m)\n');
     const j = JSON.parse((await run('metric', 'check', 'sensorTriggered', '--world', 'sensor', '--json')).out);
     expect(j).toMatchObject({ world: 'sensor', expression: 'sensorTriggered', measurements: [{ name: 'sensorTriggered', unit: 'flag', better: 'higher' }] });
   });
