@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Tests simulate in process like the CLI does, so they install the deterministic Math the
+    // way the CLI's entry does (importing the core never does; tests/core/no-side-effects checks it).
+    setupFiles: ['tests/setup/deterministic-math.ts'],
   },
 });

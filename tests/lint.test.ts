@@ -1,7 +1,8 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-// The lint rules guard two walls: seeded randomness in simulation code, no DOM/pixi in the core.
+// The lint rules guard walls: seeded randomness in simulation code, no DOM/pixi in the core
+// (import walls as data: walls.config.js, tested in full in tests/anchors/walls.test.ts).
 const eslint = new ESLint({ cwd: new URL('..', import.meta.url).pathname });
 
 async function ruleIds(code: string, filePath: string): Promise<string[]> {
@@ -22,8 +23,13 @@ describe('lint walls', () => {
   });
   it('forbids pixi.js imports and DOM globals outside src/ui/', async () => {
     const code = "import * as PIXI from 'pixi.js';\nexport const d = [PIXI, document.body];\n";
-    expect(await ruleIds(code, 'src/core/x.ts')).toEqual(['no-restricted-imports', 'no-restricted-globals']);
-    expect(await ruleIds(code, 'worlds/x.ts')).toEqual(['no-restricted-imports', 'no-restricted-globals']);
+    expect(await ruleIds(code, 'src/core/x.ts')).toEqual(['walls/imports', 'no-restricted-globals']);
+    expect(await ruleIds(code, 'worlds/x.ts')).toEqual(['walls/imports', 'no-restricted-globals']);
     expect(await ruleIds(code, 'src/ui/x.ts')).toEqual([]);
+  });
+  it('forbids node: built-ins in the core and allows them in Node entry points and adapters', async () => {
+    const code = "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n";
+    for (const file of ['src/core/x.ts', 'src/learners/x.ts', 'src/runs/record.ts', 'workers/pool.ts', 'worlds/x.ts']) expect(await ruleIds(code, file), file).toEqual(['walls/imports']);
+    for (const file of ['src/cli/x.ts', 'src/runs/file-sink.ts', 'src/learners/tf-node.ts', 'workers/node-pool.ts', 'src/bench/x.ts']) expect(await ruleIds(code, file), file).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import type { Endpoint } from 'comlink';
 // @ts-expect-error comlink types this ESM file as node-adapter.d.ts, which TypeScript does not pair with .mjs.
 import untypedNodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { InputError } from '../src/core/runtime.ts';
+import { InputError } from '../src/core/errors.ts';
 import type { CurvePoint, TrainResult } from '../src/experiments/train.ts';
 import type { LearnerApi } from './learner-api.ts';
 

@@ -2,10 +2,10 @@
  * The physics worker's API, free of DOM and Node imports so the browser worker, the Node
  * worker bootstrap and tests expose the very same object.
  */
-// First import on purpose: runtime.ts installs the deterministic Math before any world module
-// (and so any matter-js engine) is evaluated.
-import { batchRequestSchema, inputErrorFromZod, WorldRuntime, type BatchRequest, type BatchResult } from '../src/core/runtime.ts';
-import { deterministicMathInstalled } from '../src/core/detmath.ts';
+import { deterministicMathInstalled, installDeterministicMath } from '../src/core/detmath.ts';
+import { inputErrorFromZod } from '../src/core/errors.ts';
+import { batchRequestSchema, WorldRuntime, type BatchRequest, type BatchResult, type EpisodeSpec } from '../src/core/runtime.ts';
+import type { AnyWorld } from '../src/core/types.ts';
 import { getWorld } from '../worlds/index.ts';
 
 /** Answer to `ping`: the worker is up and simulates with the deterministic Math. */
@@ -22,20 +22,38 @@ export interface PhysicsApi {
   ping(): PingResult;
 }
 
-/** Builds the worker API; keeps one WorldRuntime (and so its cached simulators) per world id. */
+/**
+ * Validates the tasks of an explicit batch against the world's own task schema (the batch schema
+ * only knows a task has a split): a bad task is an InputError naming the item and the field.
+ */
+export function validateTasks(world: AnyWorld, req: BatchRequest): BatchRequest {
+  if (req.episodes.kind !== 'explicit') return req;
+  const items: EpisodeSpec[] = req.episodes.items.map((item, i) => {
+    const r = world.task.safeParse(item.task);
+    if (!r.success) throw inputErrorFromZod(`request.episodes.items.${i}.task`, r.error, item.task);
+    return { ...item, task: r.data };
+  });
+  return { ...req, episodes: { kind: 'explicit', items } };
+}
+
+/**
+ * Builds the worker API; keeps one WorldRuntime (and so its cached simulators) per world id.
+ * Building it installs the deterministic Math: every physics worker entry builds one before it
+ * simulates, and importing this module alone changes nothing.
+ */
 export function createPhysicsApi(): PhysicsApi {
+  installDeterministicMath();
   const runtimes = new Map<string, WorldRuntime>();
   return {
     runBatch(req: BatchRequest): BatchResult {
       const parsed = batchRequestSchema.safeParse(req);
       if (!parsed.success) throw inputErrorFromZod('request', parsed.error, req);
-      const valid = parsed.data as BatchRequest;
-      let runtime = runtimes.get(valid.world);
+      let runtime = runtimes.get(parsed.data.world);
       if (!runtime) {
-        runtime = new WorldRuntime(getWorld(valid.world));
-        runtimes.set(valid.world, runtime);
+        runtime = new WorldRuntime(getWorld(parsed.data.world));
+        runtimes.set(parsed.data.world, runtime);
       }
-      return runtime.runBatch(valid);
+      return runtime.runBatch(validateTasks(runtime.world, parsed.data));
     },
     ping(): PingResult {
       return { ok: true, deterministicMath: deterministicMathInstalled() };

@@ -49,6 +49,21 @@ export interface RunOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+/** Options of `PhysicsPool.stream`. */
+export interface StreamOptions extends RunOptions {
+  /**
+   * Receives each batch's consequences, batches in episode order. The pool keeps none of them
+   * once delivered, so memory stays flat in the number of episodes.
+   */
+  readonly onBatch: (consequences: readonly Consequence[]) => void;
+}
+
+/**
+ * Finished batches a stream may hold ahead of the next one to deliver, per lane. Bounds memory
+ * when one batch is slow (a retry after a worker death) while the others run on.
+ */
+const AHEAD_PER_LANE = 2;
+
 /** The default call deadline: generous, so only a real hang trips it. */
 export const defaultDeadlineMs = (episodes: number): number => 10_000 + 5 * episodes;
 
@@ -58,7 +73,7 @@ class WorkerFault extends Error {
 }
 
 /** One generation of the worker at one index. */
-interface Member {
+interface WorkerSlot {
   readonly index: number;
   readonly generation: number;
   readonly handle: WorkerHandle;
@@ -88,7 +103,7 @@ export interface PoolStats {
 }
 
 interface Waiter {
-  resolve(m: Member): void;
+  resolve(m: WorkerSlot): void;
   reject(e: Error): void;
 }
 
@@ -133,7 +148,7 @@ function errorText(err: unknown): string {
 
 /** A supervised pool of physics workers; results never depend on how many there are. */
 export class PhysicsPool {
-  private readonly members: Member[] = [];
+  private readonly slots: WorkerSlot[] = [];
   private readonly generations: number[] = [];
   private readonly startFailures: number[] = [];
   private readonly broken: (string | undefined)[] = [];
@@ -175,7 +190,7 @@ export class PhysicsPool {
 
   /** Number of worker slots. */
   get size(): number {
-    return this.members.length;
+    return this.slots.length;
   }
 
   /** Supervision counters (retries, replacements). */
@@ -185,12 +200,12 @@ export class PhysicsPool {
 
   /** State of each worker slot, by index. */
   workerStates(): WorkerState[] {
-    return this.members.map((m) => m.state);
+    return this.slots.map((m) => m.state);
   }
 
   /** Pings every live worker (no supervision: for diagnostics and tests). */
   async ping(): Promise<PingResult[]> {
-    return Promise.all(this.members.map((m) => this.call(m, () => m.api.ping(), this.startDeadlineMs)));
+    return Promise.all(this.slots.map((m) => this.call(m, () => m.api.ping(), this.startDeadlineMs)));
   }
 
   /** Runs one batch on an idle worker, supervised: retried on a fresh worker if its worker fails. */
@@ -223,37 +238,87 @@ export class PhysicsPool {
 
   /** Runs a request of any size split into batches across the workers; consequences come back in episode order. */
   async run(req: BatchRequest, opts: RunOptions = {}): Promise<BatchResult> {
+    const consequences: Consequence[] = [];
+    await this.stream(req, {
+      ...opts,
+      onBatch: (cs) => {
+        for (const c of cs) consequences.push(c);
+      },
+    });
+    return { consequences };
+  }
+
+  /**
+   * Runs a request of any size split into batches across the workers and hands each batch's
+   * consequences to `opts.onBatch` in episode order, as soon as every earlier batch is delivered.
+   * Nothing is kept after delivery: a consumer that folds (a digest, a pass count) runs in
+   * constant memory however many episodes the request has.
+   */
+  async stream(req: BatchRequest, opts: StreamOptions): Promise<void> {
     const total = episodeCount(req);
     // Malformed or empty: one call, so the worker validates it and reports the error.
-    if (total === 0 || (req.episodes.kind === 'random' && !Number.isInteger(req.episodes.start))) return this.runBatch(req);
+    if (total === 0 || (req.episodes.kind === 'random' && !Number.isInteger(req.episodes.start))) {
+      opts.onBatch((await this.runBatch(req)).consequences);
+      return;
+    }
     const size = Math.max(1, Math.floor(opts.batchSize ?? Math.min(500, Math.ceil(total / (this.size * 4)))));
     const parts = splitRequest(req, size);
-    const results: Consequence[][] = new Array<Consequence[]>(parts.length);
+    const lanes = Math.min(this.size * PIPELINE_DEPTH, parts.length);
+    const maxAhead = lanes * AHEAD_PER_LANE;
+    // Finished batches waiting for an earlier one, by batch index.
+    const ready = new Map<number, Consequence[]>();
     let next = 0;
+    let delivered = 0;
     let done = 0;
     let failed = false;
-    // PIPELINE_DEPTH lanes per worker: each lane takes the next batch when its previous one is back.
+    let sleepers: (() => void)[] = [];
+    const wakeAll = (): void => {
+      const s = sleepers;
+      sleepers = [];
+      for (const wake of s) wake();
+    };
+    const deliver = (): void => {
+      let moved = false;
+      for (let cs = ready.get(delivered); cs !== undefined; cs = ready.get(delivered)) {
+        ready.delete(delivered);
+        delivered++;
+        moved = true;
+        opts.onBatch(cs);
+      }
+      if (moved) wakeAll();
+    };
+    // PIPELINE_DEPTH lanes per worker: each lane takes the next batch when its previous one is back,
+    // unless it would run more than maxAhead batches ahead of delivery (then it waits: the batch
+    // being delivered next is always in flight on another lane, so the wait ends).
     const lane = async (): Promise<void> => {
       while (!failed && next < parts.length) {
+        if (next - delivered >= maxAhead) {
+          await new Promise<void>((resolve) => sleepers.push(resolve));
+          continue;
+        }
         const i = next++;
         const part = parts[i] as BatchRequest;
         try {
-          results[i] = (await this.runBatch(part)).consequences;
+          const cs = (await this.runBatch(part)).consequences;
+          // Another lane failed meanwhile: the stream has already rejected, deliver nothing more.
+          if (failed) return;
+          ready.set(i, cs);
+          deliver();
         } catch (err) {
           failed = true;
+          wakeAll();
           throw err;
         }
         done += episodeCount(part);
         opts.onProgress?.(done, total);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.size * PIPELINE_DEPTH, parts.length) }, lane));
-    return { consequences: results.flat() };
+    await Promise.all(Array.from({ length: lanes }, lane));
   }
 
   /** Terminates worker `index` as if it crashed (chaos hook); its batch in flight is re-run. */
   kill(index: number): void {
-    const m = this.members[index];
+    const m = this.slots[index];
     if (!m) throw new Error(`physics pool: no worker ${index} (size ${this.size})`);
     this.retire(m, `worker ${index} killed by pool.kill`);
   }
@@ -262,21 +327,21 @@ export class PhysicsPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.waiters.splice(0)) w.reject(new Error('physics pool: closed'));
-    for (const m of this.members) this.retire(m, 'pool closed');
+    for (const m of this.slots) this.retire(m, 'pool closed');
     await Promise.all(this.terminations);
   }
 
-  private spawn(index: number, generation: number): Member {
+  private spawn(index: number, generation: number): WorkerSlot {
     const handle = this.opts.factory.spawn(index, generation);
-    const m: Member = { index, generation, handle, api: Comlink.wrap<PhysicsApi>(handle.endpoint), state: 'starting', inflight: 0, aborts: new Set() };
-    this.members[index] = m;
+    const m: WorkerSlot = { index, generation, handle, api: Comlink.wrap<PhysicsApi>(handle.endpoint), state: 'starting', inflight: 0, aborts: new Set() };
+    this.slots[index] = m;
     handle.onExit((cause) => this.retire(m, `worker ${index} (generation ${generation}) exited: ${cause}`));
     handle.onError((cause) => this.retire(m, `worker ${index} (generation ${generation}) failed: ${cause}`));
     return m;
   }
 
-  /** Pings a new member; it becomes idle on success. Rejects with the cause on failure. */
-  private async start(m: Member): Promise<void> {
+  /** Pings a new worker slot; it becomes idle on success. Rejects with the cause on failure. */
+  private async start(m: WorkerSlot): Promise<void> {
     let cause: string;
     try {
       const pong = await this.call(m, () => m.api.ping(), this.startDeadlineMs);
@@ -293,8 +358,8 @@ export class PhysicsPool {
     throw new Error(cause);
   }
 
-  /** Marks a member dead, rejects its call in flight, terminates it and spawns its replacement. */
-  private retire(m: Member, cause: string): void {
+  /** Marks a worker slot dead, rejects its call in flight, terminates it and spawns its replacement. */
+  private retire(m: WorkerSlot, cause: string): void {
     if (m.state === 'dead') return;
     // Counted here so a death during start-up (exit event) and a failed ping count the same.
     if (m.state === 'starting') this.startFailures[m.index] = (this.startFailures[m.index] ?? 0) + 1;
@@ -305,7 +370,7 @@ export class PhysicsPool {
       .catch(() => undefined)
       .finally(() => this.terminations.delete(t));
     this.terminations.add(t);
-    if (this.closed || this.members[m.index] !== m) return;
+    if (this.closed || this.slots[m.index] !== m) return;
     if ((this.startFailures[m.index] ?? 0) > this.maxRetries) {
       this.markBroken(m.index, cause);
       return;
@@ -326,11 +391,11 @@ export class PhysicsPool {
     }
   }
 
-  private acquire(): Promise<Member> {
+  private acquire(): Promise<WorkerSlot> {
     if (this.closed) return Promise.reject(new Error('physics pool: closed'));
     // The least-loaded live worker with room in its pipeline.
-    let best: Member | undefined;
-    for (const m of this.members) {
+    let best: WorkerSlot | undefined;
+    for (const m of this.slots) {
       if ((m.state === 'idle' || m.state === 'busy') && m.inflight < PIPELINE_DEPTH && (!best || m.inflight < best.inflight)) best = m;
     }
     if (best) {
@@ -344,25 +409,25 @@ export class PhysicsPool {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  private release(m: Member): void {
+  private release(m: WorkerSlot): void {
     if (m.state !== 'busy') return;
     m.inflight--;
     this.makeIdle(m);
   }
 
   /** Hands the worker's free pipeline slots to waiting calls; idle when nothing is in flight. */
-  private makeIdle(m: Member): void {
+  private makeIdle(m: WorkerSlot): void {
     if (m.state === 'dead') return;
     while (m.inflight < PIPELINE_DEPTH && this.waiters.length > 0) {
       m.inflight++;
       m.state = 'busy';
-      (this.waiters.shift() as { resolve: (m: Member) => void }).resolve(m);
+      (this.waiters.shift() as { resolve: (m: WorkerSlot) => void }).resolve(m);
     }
     if (m.inflight === 0) m.state = 'idle';
   }
 
-  /** One comlink call raced against the member's death and a deadline; the timer is always cleared. */
-  private call<T>(m: Member, fn: () => Promise<T>, ms: number): Promise<T> {
+  /** One comlink call raced against the worker's death and a deadline; the timer is always cleared. */
+  private call<T>(m: WorkerSlot, fn: () => Promise<T>, ms: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const finish = (settle: () => void): void => {

@@ -14,9 +14,9 @@
  */
 import Matter from 'matter-js';
 import { z } from 'zod';
-import { defineChecks } from '../src/core/checks.ts';
 import type { Stream } from '../src/core/rng.ts';
-import { SPLITS, type ClosedLoopSimulator, type MeasurementSpec, type PassiveScene, type ClosedLoopWorldDef } from '../src/core/types.ts';
+import { SPLITS, type ClosedLoopSimulator, type MeasurementSpec, type PassiveScene } from '../src/core/types.ts';
+import { defineWorld, type MeasurementNames } from '../src/core/world.ts';
 import { createEngine, engineToMps, mpsToEngine, restoreSnapshot, step, STEP_S, takeSnapshot, UNITS_PER_M, type EngineSnapshot } from './shared/engine.ts';
 import { engineEnergy } from './shared/energy.ts';
 
@@ -72,7 +72,7 @@ const TRACK_MARGIN = 5;
 /** Probe shifts: discrete factors, so probe tasks share a few parameter sets (and engines). */
 const PROBE_FACTORS = { gravity: [0.6, 1.5], poleLength: [0.5, 2], poleMass: [5] } as const;
 
-const measurements: readonly MeasurementSpec[] = [
+const measurements = [
   { name: 'survivalTime', doc: 'Time until the pole fell past 12° or the cart left the track (10 s if neither).', unit: 's', better: 'higher' },
   {
     name: 'meanAbsAngle',
@@ -83,20 +83,8 @@ const measurements: readonly MeasurementSpec[] = [
   },
   { name: 'cartTravel', doc: 'Total distance the cart moved (sum of |Δx|).', unit: 'm', better: 'none' },
   { name: 'effort', doc: 'Mean absolute force applied to the cart.', unit: 'N', better: 'lower', gameable: 'doing nothing is effortless and lets the pole fall' },
-];
+] as const satisfies readonly MeasurementSpec[];
 
-const checks = defineChecks<BalanceParams, BalanceTask>([
-  {
-    name: 'staysUp',
-    doc: 'For 10 s the pole stays within ±12° of upright and the cart within the track (margin: the worst of the three, as a fraction).',
-    margin: ({ measurements: m, truth, params: p }) =>
-      Math.min(
-        (12 - (truth.maxAbsAngle as number)) / 12,
-        (p.trackHalfLength - (truth.maxAbsX as number)) / p.trackHalfLength,
-        ((m.survivalTime as number) - 10) / 10,
-      ),
-  },
-]);
 
 /** One cart-pole engine; episodes restore its snapshot. */
 class BalanceScene {
@@ -193,7 +181,7 @@ class BalanceScene {
 }
 
 /** One closed-loop episode slot. */
-function createSlot(p: BalanceParams): ClosedLoopSimulator<BalanceTask> {
+function createSlot(p: BalanceParams): ClosedLoopSimulator<BalanceTask, MeasurementNames<typeof measurements>, 'maxAbsAngle' | 'maxAbsX'> {
   const scene = new BalanceScene(p);
   let rng: Stream | undefined;
   let steps = 0;
@@ -274,7 +262,7 @@ function passive(p: BalanceParams, rng: Stream): PassiveScene {
 }
 
 /** The balance world definition. */
-export const balance: ClosedLoopWorldDef<BalanceParams, BalanceTask> = {
+export const balance = defineWorld({
   kind: 'closed-loop',
   id: 'balance',
   version: 1,
@@ -294,7 +282,19 @@ export const balance: ClosedLoopWorldDef<BalanceParams, BalanceTask> = {
   controlDt: 1 / CONTROL_HZ,
   maxSteps: () => MAX_STEPS,
   measurements,
-  checks,
+  truth: ['maxAbsAngle', 'maxAbsX'],
+  checks: [
+    {
+      name: 'staysUp',
+      doc: 'For 10 s the pole stays within ±12° of upright and the cart within the track (margin: the worst of the three, as a fraction).',
+      margin: ({ measurements: m, truth, params: p }) =>
+        Math.min(
+          (12 - truth.maxAbsAngle) / 12,
+          (p.trackHalfLength - truth.maxAbsX) / p.trackHalfLength,
+          (m.survivalTime - 10) / 10,
+        ),
+    },
+  ],
   featureNames: () => ['gravity', 'poleLength', 'poleMass'],
   taskFeatures: (_t, p) => [p.gravity, p.poleLength, p.poleMass],
   sampleTask(rng, split, p) {
@@ -310,4 +310,4 @@ export const balance: ClosedLoopWorldDef<BalanceParams, BalanceTask> = {
   },
   createClosedLoop: createSlot,
   passive,
-};
+});

@@ -2,7 +2,7 @@
  * guess — "guess where I am": a hidden target among n cells, no physics. One episode is one
  * guess; the world measures how far it was. It exists to show how much each feedback channel
  * tells a learner: hit/miss needs on the order of n guesses, hot/cold about log2 n, graded
- * distance one or two (src/feedback/guessing-game.ts measures it).
+ * distance one or two (src/experiments/guessing-game.ts measures it).
  *
  * Tasks: train and anchor targets lie in the first ⌈trainFraction·n⌉ cells; half of the probe
  * tasks are held-out draws from that region, half lie beyond it (a region never trained on).
@@ -13,9 +13,8 @@
  * way to move, leaking more than `distance` does.
  */
 import { z } from 'zod';
-import { defineChecks } from '../src/core/checks.ts';
-import { SPLITS, type MeasurementSpec, type Simulator, type WorldDef } from '../src/core/types.ts';
-import type { MetricSpec } from '../src/feedback/metric.ts';
+import { SPLITS, type DeclaredMetric, type MeasurementSpec } from '../src/core/types.ts';
+import { defineWorld } from '../src/core/world.ts';
 
 /** Largest n (and so largest target index + 1). */
 export const GUESS_MAX_N = 65536;
@@ -39,24 +38,17 @@ const task = z.strictObject({
 /** A guess task: the hidden target cell and an opaque task id. */
 export type GuessTask = z.infer<typeof task>;
 
-const measurements: readonly MeasurementSpec[] = [
+const measurements = [
   { name: 'distance', doc: 'Cells between the guess and the target.', unit: 'cells', better: 'lower' },
   { name: 'relativeDistance', doc: 'distance / (n − 1): comparable across n.', unit: '1', better: 'lower' },
   { name: 'hit', doc: '1 when the guess is the target, else 0.', unit: '1', better: 'higher' },
   { name: 'signedOffset', doc: 'guess − target: its sign says which way to move (leaks direction if used as a metric).', unit: 'cells', better: 'none' },
   { name: 'guess', doc: 'The guessed cell (the action rounded half up and clamped to 0 … n−1).', unit: 'cell', better: 'none' },
-];
+] as const satisfies readonly MeasurementSpec[];
 
-const checks = defineChecks<GuessParams, GuessTask>([
-  {
-    name: 'found',
-    doc: 'The guess is the target cell (half a cell of slack: a rounded guess is either the target or a whole cell away).',
-    margin: ({ measurements: m }) => 0.5 - (m.distance as number),
-  },
-]);
 
 /** The default metric of the guessing game: distance, lower is better, passing only on a hit. */
-export const guessDefaultMetric: MetricSpec = { measurement: 'distance', direction: 'lower', threshold: 0 };
+export const guessDefaultMetric: DeclaredMetric = { expression: 'distance', direction: 'lower', threshold: 0 };
 
 /** Number of cells train and anchor targets are drawn from. */
 export function trainCells(p: GuessParams): number {
@@ -70,7 +62,7 @@ export function guessCell(action: number, n: number): number {
 }
 
 /** The guess world definition. */
-export const guess: WorldDef<GuessParams, GuessTask> = {
+export const guess = defineWorld({
   id: 'guess',
   version: 1,
   title: 'Guess where I am',
@@ -80,10 +72,16 @@ export const guess: WorldDef<GuessParams, GuessTask> = {
   params,
   task,
   // The honest metric a designer would start from (its gameable neighbours are marked above).
-  defaultMetric: () => ({ expression: 'distance', direction: 'lower', threshold: 0 }),
+  defaultMetric: () => ({ ...guessDefaultMetric }),
   actionSpace: (p) => ({ names: ['guess'], low: [0], high: [p.n - 1], units: ['cell'] }),
   measurements,
-  checks,
+  checks: [
+    {
+      name: 'found',
+      doc: 'The guess is the target cell (half a cell of slack: a rounded guess is either the target or a whole cell away).',
+      margin: ({ measurements: m }) => 0.5 - m.distance,
+    },
+  ],
   featureNames: () => ['n', 'taskId'],
   taskFeatures: (t, p) => [p.n, t.id],
   sampleTask(rng, split, p) {
@@ -93,7 +91,7 @@ export const guess: WorldDef<GuessParams, GuessTask> = {
     const target = shifted ? rng.int(m, p.n - 1) : rng.int(0, m - 1);
     return { split, target, id };
   },
-  createSimulator(p): Simulator<GuessTask> {
+  createSimulator(p) {
     return {
       run(t, action) {
         if (t.target >= p.n) throw new RangeError(`guess: target ${t.target} is off a board of n = ${p.n}`);
@@ -108,4 +106,4 @@ export const guess: WorldDef<GuessParams, GuessTask> = {
       },
     };
   },
-};
+});

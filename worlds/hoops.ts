@@ -10,9 +10,10 @@
  *   over the valley and passes none);
  * - the ground-truth check `reachesGoal` asks whether the bean bag rests in the goal zone.
  */
+import { Box } from '../src/core/box.ts';
 import { z } from 'zod';
-import { defineChecks } from '../src/core/checks.ts';
-import { SPLITS, type MeasurementSpec, type Simulator, type WorldDef } from '../src/core/types.ts';
+import { SPLITS, type MeasurementSpec } from '../src/core/types.ts';
+import { defineWorld } from '../src/core/world.ts';
 import { STEP_S } from './shared/engine.ts';
 import { THROW_HIGH, THROW_LOW, shiftedGravity } from './shared/launcher.ts';
 import { sampleInRange, staticBox, staticSegment } from './shared/scene.ts';
@@ -50,7 +51,8 @@ const task = z.strictObject({
   goalX: z.number().min(0).max(60),
   overrides: z.strictObject({ gravity: throwerParamShape.gravity.unwrap() }).optional(),
 });
-type HoopsTask = z.infer<typeof task>;
+/** A hoops task (inferred from its schema). */
+export type HoopsTask = z.infer<typeof task>;
 
 /**
  * The valley is a trough: a ramp down, an icy flat floor, a ramp up, each a third of its width.
@@ -80,7 +82,7 @@ function goalCentre(p: HoopsParams, goalX: number): number {
   return Math.max(goalX, p.valleyStart + p.valleyWidth + p.zoneHalfWidth + 0.2);
 }
 
-const measurements: readonly MeasurementSpec[] = [
+const measurements = [
   { name: 'hoopsPassed', doc: 'Passes of the bean bag centre through any hoop, each pass counted.', unit: 'count', better: 'higher', gameable: 'falling short into the icy valley and sliding back and forth through the hoops scores many passes and never reaches the goal' },
   { name: 'restError', doc: 'Distance from where the bean bag ends to the goal centre.', unit: 'm', better: 'lower' },
   { name: 'minDistToGoal', doc: 'Closest approach of the bean bag centre to where it would rest at the goal centre.', unit: 'm', better: 'lower', gameable: 'a fast flat throw passes over the goal and leaves' },
@@ -90,15 +92,7 @@ const measurements: readonly MeasurementSpec[] = [
   { name: 'flightTime', doc: 'Time from launch to the first contact with the ground or the valley.', unit: 's', better: 'none' },
   { name: 'launchEnergy', doc: 'Kinetic energy per kilogram at launch.', unit: 'J/kg', better: 'lower' },
   { name: 'finalSpeed', doc: 'Speed at the end of the episode.', unit: 'm/s', better: 'lower' },
-];
-
-const checks = defineChecks<HoopsParams, HoopsTask>([
-  {
-    name: 'reachesGoal',
-    doc: 'The bean bag ends at rest (slower than 0.02 m/s) with its centre inside the goal zone. Margin in m; a still-moving bag fails by its speed × 1 s.',
-    margin: ({ measurements: m, params: p }) => Math.min(p.zoneHalfWidth - (m.restError as number), 0.02 - (m.finalSpeed as number)),
-  },
-]);
+] as const satisfies readonly MeasurementSpec[];
 
 /** Ground on both sides and the three-piece icy valley between them. */
 function buildScene(p: HoopsParams): ThrowScene {
@@ -116,7 +110,7 @@ function buildScene(p: HoopsParams): ThrowScene {
 }
 
 /** The hoops world definition. */
-export const hoops: WorldDef<HoopsParams, HoopsTask> = {
+export const hoops = defineWorld({
   id: 'hoops',
   version: 1,
   title: 'Hoops (honeypot)',
@@ -127,7 +121,13 @@ export const hoops: WorldDef<HoopsParams, HoopsTask> = {
   defaultMetric: (p) => ({ expression: 'restError', direction: 'lower', threshold: p.zoneHalfWidth }),
   actionSpace: () => ({ names: ['angle', 'speed'], low: [...THROW_LOW], high: [...THROW_HIGH], units: ['deg', 'm/s'] }),
   measurements,
-  checks,
+  checks: [
+    {
+      name: 'reachesGoal',
+      doc: 'The bean bag ends at rest (slower than 0.02 m/s) with its centre inside the goal zone. Margin in m; a still-moving bag fails by its speed × 1 s.',
+      margin: ({ measurements: m, params: p }) => Math.min(p.zoneHalfWidth - m.restError, 0.02 - m.finalSpeed),
+    },
+  ],
   // The goal is the target: named `targetX` so throwing learners (the physics prior) apply.
   featureNames: () => ['targetX', 'gravity'],
   taskFeatures: (t, p) => [t.goalX, t.overrides?.gravity ?? p.gravity],
@@ -139,8 +139,8 @@ export const hoops: WorldDef<HoopsParams, HoopsTask> = {
     return { split, goalX };
   },
   // The energy check's scene: a random throw, left to itself (it may slide in the icy valley).
-  passive: (p, rng) => buildScene(p).passive(rng.uniform(THROW_LOW[0], THROW_HIGH[0]), rng.uniform(THROW_LOW[1], THROW_HIGH[1])),
-  createSimulator(p): Simulator<HoopsTask> {
+  passive: (p, rng) => buildScene(p).passive(...Box.sample({ low: THROW_LOW, high: THROW_HIGH }, rng)),
+  createSimulator(p) {
     const a = p.valleyStart;
     const b = p.valleyStart + p.valleyWidth;
     const scene = buildScene(p);
@@ -199,4 +199,4 @@ export const hoops: WorldDef<HoopsParams, HoopsTask> = {
       },
     };
   },
-};
+});

@@ -3,7 +3,7 @@
  * input error naming what is allowed.
  */
 import type { AnyWorld } from '../src/core/types.ts';
-import { InputError } from '../src/core/runtime.ts';
+import { InputError } from '../src/core/errors.ts';
 import { projectile } from './projectile.ts';
 import { multiTarget } from './multi-target.ts';
 import { balance } from './balance.ts';

@@ -6,8 +6,8 @@
  * check over k parts turns smooth per-target progress (p) into an abrupt-looking curve (p^k).
  */
 import { z } from 'zod';
-import { defineChecks, type GroundTruthCheck } from '../src/core/checks.ts';
-import { SPLITS, type MeasurementSpec, type Simulator, type WorldDef } from '../src/core/types.ts';
+import { SPLITS, type GroundTruthCheck, type MeasurementSpec } from '../src/core/types.ts';
+import { defineWorld } from '../src/core/world.ts';
 import { LauncherScene, launcherParamShape, launcherPassive, sampleTargetX, shiftedGravity, THROW_HIGH, THROW_LOW, type LauncherParams } from './shared/launcher.ts';
 
 /** The most targets a task can have. */
@@ -26,7 +26,7 @@ const task = z.strictObject({
 });
 type MultiTargetTask = z.infer<typeof task>;
 
-const measurements: readonly MeasurementSpec[] = [
+const measurements = [
   { name: 'hits', doc: 'Targets whose throw came to rest in its zone.', unit: 'count', better: 'higher' },
   { name: 'hitFraction', doc: 'hits / k: the continuous counterpart of allHit.', unit: 'fraction', better: 'higher' },
   { name: 'meanRestError', doc: 'Mean distance from where each throw ends to its zone centre.', unit: 'm', better: 'lower' },
@@ -36,7 +36,7 @@ const measurements: readonly MeasurementSpec[] = [
   { name: 'maxHeight', doc: 'Highest point over all throws.', unit: 'm', better: 'none' },
   { name: 'totalLaunchEnergy', doc: 'Sum of launch kinetic energies per kilogram.', unit: 'J/kg', better: 'lower' },
   { name: 'bounces', doc: 'Ground contacts after the first, summed over throws.', unit: 'count', better: 'lower' },
-];
+] as const satisfies readonly MeasurementSpec[];
 
 const hitMargin = (i: number) => (input: { truth: Readonly<Record<string, number>>; params: MultiTargetParams }) =>
   input.params.zoneHalfWidth - (input.truth[`restError${i}`] ?? Infinity);
@@ -48,21 +48,8 @@ const perTarget: GroundTruthCheck<MultiTargetParams, MultiTargetTask>[] = Array.
   applies: (p: MultiTargetParams) => j < p.k,
 }));
 
-const checks = defineChecks<MultiTargetParams, MultiTargetTask>([
-  {
-    name: 'allHit',
-    doc: 'Every one of the k throws comes to rest with its centre inside its zone.',
-    margin: ({ truth, params: p }) => {
-      let worst = Infinity;
-      for (let i = 1; i <= p.k; i++) worst = Math.min(worst, p.zoneHalfWidth - (truth[`restError${i}`] ?? Infinity));
-      return worst;
-    },
-  },
-  ...perTarget,
-]);
-
 /** The multi-target world definition. */
-export const multiTarget: WorldDef<MultiTargetParams, MultiTargetTask> = {
+export const multiTarget = defineWorld({
   id: 'multi-target',
   version: 1,
   title: 'Multi-target',
@@ -76,7 +63,18 @@ export const multiTarget: WorldDef<MultiTargetParams, MultiTargetTask> = {
     units: Array.from({ length: p.k }, () => ['deg', 'm/s']).flat(),
   }),
   measurements,
-  checks,
+  checks: [
+    {
+      name: 'allHit',
+      doc: 'Every one of the k throws comes to rest with its centre inside its zone.',
+      margin: ({ truth, params: p }) => {
+        let worst = Infinity;
+        for (let i = 1; i <= p.k; i++) worst = Math.min(worst, p.zoneHalfWidth - (truth[`restError${i}`] ?? Infinity));
+        return worst;
+      },
+    },
+    ...perTarget,
+  ],
   defaultMetric: (p) => ({ expression: 'meanRestError', direction: 'lower', threshold: p.zoneHalfWidth }),
   featureNames: (p) => [...Array.from({ length: p.k }, (_, i) => `target${i + 1}`), 'gravity'],
   taskFeatures: (t, p) => [...Array.from({ length: p.k }, (_, i) => t.targets[i] ?? 0), t.overrides?.gravity ?? p.gravity],
@@ -88,7 +86,7 @@ export const multiTarget: WorldDef<MultiTargetParams, MultiTargetTask> = {
   },
   // The energy check's scene: a random throw left to itself.
   passive: (p, rng) => launcherPassive(p, rng),
-  createSimulator(p): Simulator<MultiTargetTask> {
+  createSimulator(p) {
     const scene = new LauncherScene(p);
     return {
       run(t, action, rng, options) {
@@ -143,4 +141,4 @@ export const multiTarget: WorldDef<MultiTargetParams, MultiTargetTask> = {
       },
     };
   },
-};
+});

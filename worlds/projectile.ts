@@ -8,13 +8,14 @@
  * - `landingError` agrees with ground truth for the bean bag but not for a rolling ball.
  */
 import { z } from 'zod';
-import { defineChecks } from '../src/core/checks.ts';
-import { SPLITS, type MeasurementSpec, type Simulator, type WorldDef } from '../src/core/types.ts';
-import { LauncherScene, launcherParamShape, launcherPassive, sampleTargetX, shiftedGravity, THROW_HIGH, THROW_LOW, type LauncherParams } from './shared/launcher.ts';
+import { SPLITS, type MeasurementSpec } from '../src/core/types.ts';
+import { defineWorld } from '../src/core/world.ts';
+import { LauncherScene, launcherParamShape, launcherPassive, sampleTargetX, shiftedGravity, THROW_HIGH, THROW_LOW } from './shared/launcher.ts';
 
 /** Parameters: the shared launcher table. */
 const params = z.strictObject({ ...launcherParamShape });
-type ProjectileParams = LauncherParams;
+/** Projectile parameters: the shared launcher table. */
+export type ProjectileParams = z.infer<typeof params>;
 
 /** A task: where the zone is; probe tasks may shift gravity. */
 const task = z.strictObject({
@@ -22,9 +23,10 @@ const task = z.strictObject({
   targetX: z.number().min(0).max(50),
   overrides: z.strictObject({ gravity: launcherParamShape.gravity.unwrap() }).optional(),
 });
-type ProjectileTask = z.infer<typeof task>;
+/** A projectile task (inferred from its schema). */
+export type ProjectileTask = z.infer<typeof task>;
 
-const measurements: readonly MeasurementSpec[] = [
+const measurements = [
   { name: 'landingError', doc: 'Distance from the first ground contact to the zone centre.', unit: 'm', better: 'lower', gameable: 'ignores rolling after landing (body=ball)' },
   { name: 'restError', doc: 'Distance from where the body ends to the zone centre.', unit: 'm', better: 'lower' },
   { name: 'minDistToTarget', doc: 'Closest approach of the body centre to the zone centre at any time.', unit: 'm', better: 'lower', gameable: 'a fast, flat throw through the zone scores well and leaves it' },
@@ -35,18 +37,10 @@ const measurements: readonly MeasurementSpec[] = [
   { name: 'bounces', doc: 'Ground contacts after the first.', unit: 'count', better: 'lower' },
   { name: 'restX', doc: 'Horizontal position where the body ends.', unit: 'm', better: 'none' },
   { name: 'finalSpeed', doc: 'Speed at the end of the episode.', unit: 'm/s', better: 'lower' },
-];
-
-const checks = defineChecks<ProjectileParams, ProjectileTask>([
-  {
-    name: 'restsInZone',
-    doc: 'The body ends (at rest or at the time limit) with its centre inside the target zone.',
-    margin: ({ measurements: m, params: p }) => p.zoneHalfWidth - (m.restError as number),
-  },
-]);
+] as const satisfies readonly MeasurementSpec[];
 
 /** The projectile world definition. */
-export const projectile: WorldDef<ProjectileParams, ProjectileTask> = {
+export const projectile = defineWorld({
   id: 'projectile',
   version: 1,
   title: 'Projectile',
@@ -55,7 +49,13 @@ export const projectile: WorldDef<ProjectileParams, ProjectileTask> = {
   task,
   actionSpace: () => ({ names: ['angle', 'speed'], low: [...THROW_LOW], high: [...THROW_HIGH], units: ['deg', 'm/s'] }),
   measurements,
-  checks,
+  checks: [
+    {
+      name: 'restsInZone',
+      doc: 'The body ends (at rest or at the time limit) with its centre inside the target zone.',
+      margin: ({ measurements: m, params: p }) => p.zoneHalfWidth - m.restError,
+    },
+  ],
   defaultMetric: (p) => ({ expression: 'restError', direction: 'lower', threshold: p.zoneHalfWidth }),
   featureNames: () => ['targetX', 'gravity'],
   taskFeatures: (t, p) => [t.targetX, t.overrides?.gravity ?? p.gravity],
@@ -68,7 +68,7 @@ export const projectile: WorldDef<ProjectileParams, ProjectileTask> = {
   },
   // The energy check's scene: a random throw left to itself.
   passive: (p, rng) => launcherPassive(p, rng),
-  createSimulator(p): Simulator<ProjectileTask> {
+  createSimulator(p) {
     const scene = new LauncherScene(p);
     return {
       run(t, action, rng, options) {
@@ -94,4 +94,4 @@ export const projectile: WorldDef<ProjectileParams, ProjectileTask> = {
       },
     };
   },
-};
+});

@@ -17,8 +17,8 @@
  */
 import Matter from 'matter-js';
 import { z } from 'zod';
-import { defineChecks } from '../src/core/checks.ts';
-import { SPLITS, type MeasurementSpec, type PassiveScene, type Simulator, type WorldDef } from '../src/core/types.ts';
+import { SPLITS, type MeasurementSpec, type PassiveScene } from '../src/core/types.ts';
+import { defineWorld } from '../src/core/world.ts';
 import { createEngine, engineToMps, mpsToEngine, restoreSnapshot, step, STEP_S, takeSnapshot, UNITS_PER_M, type EngineSnapshot } from './shared/engine.ts';
 import { engineEnergy } from './shared/energy.ts';
 import { Recorder, sampleInRange, setPosition, shiftedValue, staticBox } from './shared/scene.ts';
@@ -41,7 +41,8 @@ const task = z.strictObject({
   padX: z.number().min(0).max(30),
   overrides: z.strictObject({ friction: params.shape.friction.unwrap() }).optional(),
 });
-type PusherTask = z.infer<typeof task>;
+/** A pusher task (inferred from its schema). */
+export type PusherTask = z.infer<typeof task>;
 
 /** Action bounds: paddle speed (m/s) and push duration (s). */
 const ACTION_LOW = [0.1, 0.05] as const;
@@ -54,7 +55,7 @@ const REST_STEPS = 10;
 const START_GAP = 0.002;
 const PADDLE_WIDTH = 0.05;
 
-const measurements: readonly MeasurementSpec[] = [
+const measurements = [
   { name: 'restError', doc: 'Distance from where the block ends to the pad centre.', unit: 'm', better: 'lower' },
   { name: 'blockSpeed', doc: 'Speed of the block at the end of the episode.', unit: 'm/s', better: 'lower' },
   { name: 'pushDistance', doc: 'How far the block moved from its start.', unit: 'm', better: 'none' },
@@ -63,15 +64,7 @@ const measurements: readonly MeasurementSpec[] = [
   { name: 'maxBlockSpeed', doc: 'Highest block speed during the episode.', unit: 'm/s', better: 'none' },
   { name: 'pusherTravel', doc: 'Distance the paddle moved (speed × duration).', unit: 'm', better: 'none' },
   { name: 'effort', doc: 'Work per kilogram the paddle does: the block\'s kinetic energy at its speed plus friction over the paddle\'s travel.', unit: 'J/kg', better: 'lower' },
-];
-
-const checks = defineChecks<PusherParams, PusherTask>([
-  {
-    name: 'blockOnPad',
-    doc: 'The block ends at rest (slower than 0.02 m/s) with its centre on the pad. Margin in m; a still-moving block fails by its speed × 1 s.',
-    margin: ({ measurements: m, params: p }) => Math.min(p.padHalfWidth - (m.restError as number), 0.02 - (m.blockSpeed as number)),
-  },
-]);
+] as const satisfies readonly MeasurementSpec[];
 
 /** Builds the floor, block and paddle once; episodes replay from a snapshot. */
 class PusherScene {
@@ -217,7 +210,7 @@ class PusherScene {
 }
 
 /** The pusher world definition. */
-export const pusher: WorldDef<PusherParams, PusherTask> = {
+export const pusher = defineWorld({
   id: 'pusher',
   version: 1,
   title: 'Pusher',
@@ -228,7 +221,13 @@ export const pusher: WorldDef<PusherParams, PusherTask> = {
   defaultMetric: (p) => ({ expression: 'restError', direction: 'lower', threshold: p.padHalfWidth }),
   actionSpace: () => ({ names: ['pushSpeed', 'pushTime'], low: [...ACTION_LOW], high: [...ACTION_HIGH], units: ['m/s', 's'] }),
   measurements,
-  checks,
+  checks: [
+    {
+      name: 'blockOnPad',
+      doc: 'The block ends at rest (slower than 0.02 m/s) with its centre on the pad. Margin in m; a still-moving block fails by its speed × 1 s.',
+      margin: ({ measurements: m, params: p }) => Math.min(p.padHalfWidth - m.restError, 0.02 - m.blockSpeed),
+    },
+  ],
   featureNames: () => ['padX', 'friction'],
   taskFeatures: (t, p) => [t.padX, t.overrides?.friction ?? p.friction],
   sampleTask(rng, split, p) {
@@ -240,7 +239,7 @@ export const pusher: WorldDef<PusherParams, PusherTask> = {
   },
   // The energy check's scene: the block released at a random push speed, sliding to a stop.
   passive: (p, rng) => new PusherScene(p).passive(rng.uniform(ACTION_LOW[0], ACTION_HIGH[0])),
-  createSimulator(p): Simulator<PusherTask> {
+  createSimulator(p) {
     const scene = new PusherScene(p);
     return {
       run(t, action, _rng, options) {
@@ -249,4 +248,4 @@ export const pusher: WorldDef<PusherParams, PusherTask> = {
       },
     };
   },
-};
+});

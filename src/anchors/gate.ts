@@ -62,10 +62,14 @@
  * none).
  */
 import { Stream } from '../core/rng.ts';
-import { metricToSpec, type Metric, type MetricSpec } from '../metrics/index.ts';
+import { metricToSpec, sameMetric, type Metric, type MetricSpec } from '../metrics/index.ts';
+import type { Proposal } from '../meta/proposal.ts';
 import { goodness, metricAgreement, statisticText, type Agreement } from './agreement.ts';
 import { fitGao, type GaoFit, type GaoForm, type GoldPoint } from './gao.ts';
 import type { AnchorOracle, Cell } from './oracle.ts';
+
+// They moved to src/metrics and src/meta (issue 9); re-exported so the anchors barrel keeps them.
+export { sameMetric, type Proposal };
 
 /** The α mapping as formulas (for the UI and docs). */
 export const ALPHA_MAPPING = Object.freeze({
@@ -94,15 +98,6 @@ export function gateThresholds(alpha: number): GateThresholds {
     slack: alpha === 0 ? Infinity : (1 - alpha) / (2 * alpha),
     locked: alpha === 1,
   });
-}
-
-/** A proposed metric: what the meta-agent hands a safeguard. */
-export interface Proposal {
-  readonly metric: Metric;
-  /** Id (or text) of the metric it was derived from; null for a root. */
-  readonly parent: string | null;
-  /** The mutation operator that produced it ("swap-measurement", "soften-threshold", …). */
-  readonly operator: string;
 }
 
 /** What a safeguard may consult besides the proposal. */
@@ -187,11 +182,6 @@ export interface Safeguard {
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
-
-/** Same expression, direction and threshold. */
-export function sameMetric(a: Metric, b: Metric): boolean {
-  return a.expression === b.expression && a.direction === b.direction && Object.is(a.threshold, b.threshold);
-}
 
 /** A metric as one readable phrase: `restError (lower, pass ≤ 0.5)`. */
 export function describeMetric(m: Metric | MetricSpec): string {

@@ -1,11 +1,23 @@
 /** Helpers shared by several commands: repeatable options, scenarios, the world option, progress bars. */
 import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
+import { Option } from 'commander';
 import { InputError } from '../core/runtime.ts';
 import { parseScenario, type Scenario } from '../core/scenario.ts';
 import type { AnyWorld } from '../core/types.ts';
 import { getWorld, WORLDS } from '../../worlds/index.ts';
+import { defaultWorkerCount } from '../../workers/node-pool.ts';
+import { parseOption, wholeNumber } from './input.ts';
 import type { CliIO } from './io.ts';
+
+/** Most physics workers a command may start. */
+const MAX_WORKERS = 64;
+
+/** `--workers <w>`: physics workers of a Node pool (a runtime setting, not part of any config). */
+export const workersOption = (description = 'physics workers (default: one per core)'): Option => new Option('--workers <w>', description);
+
+/** The value of `--workers`, or one per core when it is absent. */
+export const parseWorkers = (raw: string | undefined): number => (raw === undefined ? defaultWorkerCount() : parseOption('--workers', wholeNumber('--workers', 1, MAX_WORKERS), raw));
 
 /** Commander accumulator for a repeatable option (`--set a=1 --set b=2`). */
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];

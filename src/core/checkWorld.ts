@@ -7,7 +7,9 @@
  * diverged.
  */
 import { z } from 'zod';
+import { Box } from './box.ts';
 import { hashChecks } from './checks.ts';
+import { installDeterministicMath } from './detmath.ts';
 import { policyParamCount, randomLinearPolicy, type PolicySpec } from './policy.ts';
 import { Stream } from './rng.ts';
 import { resolveParams, WorldRuntime, type BatchRequest, type BatchResult, type EpisodeSpec } from './runtime.ts';
@@ -77,12 +79,6 @@ function randomParams(world: AnyWorld, rng: Stream): Record<string, unknown> {
     else if (r.min !== undefined && r.max !== undefined) out[k] = rng.uniform(r.min, r.max);
   }
   return resolveParams(world, out);
-}
-
-interface Case {
-  readonly params: Record<string, unknown>;
-  readonly spec: EpisodeSpec;
-  readonly seed: number;
 }
 
 /**
@@ -210,287 +206,238 @@ export function measureEnergyGrowth(scene: PassiveScene, steps = 1000): EnergyRu
   return { initial, max, maxStep, scale, growth: scale > 0 ? (max - initial) / scale : Infinity, ...(nonFinite ? { nonFinite } : {}) };
 }
 
-/** Runs every property over one world and reports all failures (never throws for a bad world). */
-export async function checkWorld(world: AnyWorld, options: CheckWorldOptions = {}): Promise<CheckReport> {
-  const nCases = options.cases ?? 100;
-  const checkerSeed = options.seed ?? 0;
-  const problems: CheckProblem[] = [];
-  const passed: string[] = [];
-  const skipped: string[] = [];
-  const notApplicable: string[] = [];
-  const property = (name: string, fn: () => string[]): void => {
-    let found: string[];
-    try {
-      found = fn();
-    } catch (err) {
-      found = [`threw: ${err instanceof Error ? err.message : String(err)}`];
-    }
-    if (found.length === 0) passed.push(name);
-    for (const message of found.slice(0, 5)) problems.push({ property: name, message });
-    if (found.length > 5) problems.push({ property: name, message: `… and ${found.length - 5} more` });
-  };
+/** What every property may read: the world, the options and the checker's seed. */
+export interface WorldContext {
+  readonly world: AnyWorld;
+  readonly options: CheckWorldOptions;
+  readonly checkerSeed: number;
+}
 
-  // --- The parameter schema: defaults parse, out-of-range and unknown keys are rejected.
-  property('schema rejects bad parameters', () => {
-    const bad: string[] = [];
-    const rejects = (label: string, input: unknown): void => {
-      if (world.params.safeParse(input).success) bad.push(`accepted ${label}`);
-    };
-    if (!world.params.safeParse({}).success) bad.push('defaults do not parse');
-    for (const [k, r] of Object.entries(paramRanges(world))) {
-      if (r.min !== undefined) rejects(`${k}=${r.min - 1}`, { [k]: r.min - 1 });
-      if (r.max !== undefined) rejects(`${k}=${r.max + 1}`, { [k]: r.max + 1 });
-      if (r.min !== undefined || r.max !== undefined) rejects(`${k}=NaN`, { [k]: NaN });
-      if (r.enum) rejects(`${k}='not-an-option'`, { [k]: 'not-an-option' });
-    }
-    rejects('an unknown key', { notAParameter: 1 });
-    rejects('a __proto__ key', JSON.parse('{"__proto__": {"gravity": 1}}'));
-    rejects('a constructor key', { constructor: 1 });
-    return bad;
-  });
+/** What case-based properties read besides: the drawn cases and their in-process reference run. */
+export interface CaseContext extends WorldContext {
+  readonly closedLoop: boolean;
+  readonly cases: readonly Case[];
+  /** Each case on a freshly built engine, in process: what every other way of running must equal. */
+  readonly reference: readonly Consequence[];
+  /** Case indices by parameter set (cases of one set share params and seed: one batch each). */
+  readonly groups: ReadonlyMap<Record<string, unknown>, readonly number[]>;
+  /** The problems of `got` against the reference, one per differing case. */
+  compare(label: string, got: readonly (Consequence | undefined)[]): string[];
+  /** One group as a batch with other episodes interleaved (see `groupBatch`). */
+  groupBatch(idx: readonly number[], shareViaRequest: boolean, lanes?: number): { req: BatchRequest; positions: number[] };
+}
 
-  // --- The checks: frozen (mutation throws) and their hash stable.
-  property('ground-truth checks are frozen and hashed', () => {
-    const bad: string[] = [];
-    const mustThrow = (label: string, fn: () => void): void => {
-      try {
-        fn();
-        bad.push(`${label} did not throw`);
-      } catch {
-        /* expected: frozen */
-      }
-    };
-    const suite = world.checks as unknown as { hash: string; checks: Array<Record<string, unknown>> };
-    if (suite.checks.length === 0) bad.push('the world declares no ground-truth check');
-    mustThrow('replacing the hash', () => {
-      suite.hash = 'x';
-    });
-    mustThrow('adding a check', () => {
-      suite.checks.push({ name: 'extra' });
-    });
-    for (const c of suite.checks) {
-      mustThrow(`renaming check '${String(c.name)}'`, () => {
-        c.name = 'renamed';
-      });
-      mustThrow(`replacing check '${String(c.name)}' predicate`, () => {
-        c.margin = () => 1;
-      });
-    }
-    if (hashChecks(world.checks.checks as never) !== world.checks.hash) bad.push('content hash does not match the checks');
-    return bad;
-  });
+/** Whether a property runs on this world: it runs, is skipped (an option it needs is missing), does not apply, or cannot run (a problem). */
+export type Applicability = { readonly run: true } | { readonly skipped: string } | { readonly notApplicable: string } | { readonly problem: string };
 
-  // --- Cases: a few parameter sets, several episodes each, so engines are also reused.
-  const rng = new Stream([checkerSeed, 'checkWorld', world.id]);
-  // Closed-loop policies come from their own stream, so one-shot cases stay as they were.
-  const policyRng = new Stream([checkerSeed, 'checkWorld', 'policy', world.id]);
-  const closedLoop = isClosedLoop(world);
-  const perSet = 5;
-  const cases: Case[] = [];
-  /** Per parameter set: the policy its even cases share (closed-loop), so lockstep batches group lanes. */
-  const sharedPolicy = new Map<Record<string, unknown>, PolicySpec>();
+/**
+ * One named property of the checker. `before-cases` properties read only the world; `on-cases`
+ * ones run after the cases are drawn and run once in process (if that fails, they do not run).
+ * `run` returns the problems found (empty: passed); a throw is a problem too.
+ */
+export type WorldProperty =
+  | { readonly name: string; readonly phase: 'before-cases'; readonly applies?: (ctx: WorldContext) => Applicability; readonly run: (ctx: WorldContext) => string[] }
+  | { readonly name: string; readonly phase: 'on-cases'; readonly applies?: (ctx: WorldContext) => Applicability; readonly run: (ctx: CaseContext) => string[] | Promise<string[]> };
+
+/** A random case: parameters, the episode (task and action or policy) and the seed. */
+interface Case {
+  readonly params: Record<string, unknown>;
+  readonly spec: EpisodeSpec;
+  readonly seed: number;
+}
+
+const RUN: Applicability = { run: true };
+const needsWorker = (ctx: WorldContext): Applicability => (ctx.options.spawnWorker ? RUN : { skipped: 'no spawnWorker option' });
+
+/** Cases run one by one in a worker (fresh engines or reused), forward or reversed, `rounds` times. */
+async function inWorker(ctx: CaseContext, fresh: boolean, order: 'forward' | 'reverse', rounds: number, worker: BatchRunner): Promise<Consequence[]> {
+  const got: Consequence[] = new Array(ctx.cases.length);
+  const idx = ctx.cases.map((_, i) => i);
+  if (order === 'reverse') idx.reverse();
+  for (let r = 0; r < rounds; r++) {
+    for (const i of idx) {
+      const c = ctx.cases[i] as Case;
+      const res = await worker.runBatch({ world: ctx.world.id, params: c.params, seed: c.seed, episodes: { kind: 'explicit', items: [c.spec] }, trajectory: true, fresh });
+      got[i] = res.consequences[0] as Consequence;
+    }
+  }
+  return got;
+}
+
+/** Each group as one batch through `run`, results put back in case order. */
+async function groupedRun(ctx: CaseContext, shareViaRequest: boolean, lanes: number | undefined, run: (req: BatchRequest) => BatchResult | Promise<BatchResult>): Promise<Consequence[]> {
+  const got: Consequence[] = new Array(ctx.cases.length);
+  for (const idx of ctx.groups.values()) {
+    const { req, positions } = ctx.groupBatch(idx, shareViaRequest, lanes);
+    const res = await run(req);
+    for (const i of idx) got[i] = res.consequences[positions[i] as number] as Consequence;
+  }
+  return got;
+}
+
+/** Starts a worker, runs `fn` with it and always closes it. */
+async function withWorker(ctx: WorldContext, fn: (w: BatchRunner) => Promise<string[]>): Promise<string[]> {
+  const w = await (ctx.options.spawnWorker as () => Promise<BatchRunner>)();
   try {
-    for (let s = 0; cases.length < nCases; s++) {
-      const params = randomParams(world, rng);
-      const space = world.actionSpace(params);
-      const seed = rng.int(0, 2 ** 31 - 1);
-      if (closedLoop) sharedPolicy.set(params, randomCasePolicy(world, params, policyRng));
-      for (let j = 0; j < perSet && cases.length < nCases; j++) {
-        const split = rng.pick(SPLITS);
-        const task = world.sampleTask(rng, split, params);
-        const parsedTask = world.task.safeParse(task);
-        if (!parsedTask.success) problems.push({ property: 'tasks match the task schema', message: `${JSON.stringify(task)}: ${parsedTask.error.issues[0]?.message}` });
-        const action = space.low.map((lo, i) => rng.uniform(lo, space.high[i] as number));
-        if (closedLoop) {
-          const policy = j % 2 === 0 ? (sharedPolicy.get(params) as PolicySpec) : randomCasePolicy(world, params, policyRng);
-          cases.push({ params, seed, spec: { episode: cases.length, task, policy } });
-        } else {
-          cases.push({ params, seed, spec: { episode: cases.length, task, action } });
+    return await fn(w);
+  } finally {
+    await w.close();
+  }
+}
+
+/** The checker's properties, in the order they run and are reported. */
+export const WORLD_PROPERTIES: readonly WorldProperty[] = [
+  {
+    // The parameter schema: defaults parse, out-of-range and unknown keys are rejected.
+    name: 'schema rejects bad parameters',
+    phase: 'before-cases',
+    run: ({ world }) => {
+      const bad: string[] = [];
+      const rejects = (label: string, input: unknown): void => {
+        if (world.params.safeParse(input).success) bad.push(`accepted ${label}`);
+      };
+      if (!world.params.safeParse({}).success) bad.push('defaults do not parse');
+      for (const [k, r] of Object.entries(paramRanges(world))) {
+        if (r.min !== undefined) rejects(`${k}=${r.min - 1}`, { [k]: r.min - 1 });
+        if (r.max !== undefined) rejects(`${k}=${r.max + 1}`, { [k]: r.max + 1 });
+        if (r.min !== undefined || r.max !== undefined) rejects(`${k}=NaN`, { [k]: NaN });
+        if (r.enum) rejects(`${k}='not-an-option'`, { [k]: 'not-an-option' });
+      }
+      rejects('an unknown key', { notAParameter: 1 });
+      rejects('a __proto__ key', JSON.parse('{"__proto__": {"gravity": 1}}'));
+      rejects('a constructor key', { constructor: 1 });
+      return bad;
+    },
+  },
+  {
+    // The checks: frozen (mutation throws) and their hash stable.
+    name: 'ground-truth checks are frozen and hashed',
+    phase: 'before-cases',
+    run: ({ world }) => {
+      const bad: string[] = [];
+      const mustThrow = (label: string, fn: () => void): void => {
+        try {
+          fn();
+          bad.push(`${label} did not throw`);
+        } catch {
+          /* expected: frozen */
+        }
+      };
+      const suite = world.checks as unknown as { hash: string; checks: Array<Record<string, unknown>> };
+      if (suite.checks.length === 0) bad.push('the world declares no ground-truth check');
+      mustThrow('replacing the hash', () => {
+        suite.hash = 'x';
+      });
+      mustThrow('adding a check', () => {
+        suite.checks.push({ name: 'extra' });
+      });
+      for (const c of suite.checks) {
+        mustThrow(`renaming check '${String(c.name)}'`, () => {
+          c.name = 'renamed';
+        });
+        mustThrow(`replacing check '${String(c.name)}' predicate`, () => {
+          c.margin = () => 1;
+        });
+      }
+      if (hashChecks(world.checks.checks as never) !== world.checks.hash) bad.push('content hash does not match the checks');
+      return bad;
+    },
+  },
+  {
+    name: 'measurements finite and complete; verdicts consistent',
+    phase: 'on-cases',
+    run: ({ world, cases, reference }) => {
+      const bad: string[] = [];
+      const declared = world.measurements.map((m) => m.name);
+      const checkNames = world.checks.checks.map((c) => c.name);
+      cases.forEach((c, i) => {
+        const r = reference[i] as Consequence;
+        for (const name of declared) {
+          const v = r.measurements[name];
+          if (v === undefined) bad.push(`measurement '${name}' missing (${describeCase(c)})`);
+          else if (!Number.isFinite(v)) bad.push(`measurement '${name}' = ${v} (${describeCase(c)})`);
+        }
+        for (const name of Object.keys(r.measurements)) if (!declared.includes(name)) bad.push(`undeclared measurement '${name}'`);
+        for (const v of r.verdicts) {
+          if (!checkNames.includes(v.check)) bad.push(`verdict for unknown check '${v.check}'`);
+          if (v.pass !== v.margin >= 0 || Number.isNaN(v.margin)) bad.push(`verdict '${v.check}' pass=${v.pass} but margin=${v.margin} (${describeCase(c)})`);
+        }
+        if (r.gtPass !== r.verdicts.every((v) => v.pass)) bad.push(`gtPass disagrees with verdicts (${describeCase(c)})`);
+        if (r.terminated && r.truncated) bad.push(`both terminated and truncated (${describeCase(c)})`);
+      });
+      return bad;
+    },
+  },
+  {
+    name: 'bitwise identical on repeat (fresh engine)',
+    phase: 'on-cases',
+    run: (ctx) => {
+      const rt = new WorldRuntime(ctx.world);
+      return ctx.compare('repeat', ctx.cases.map((c) => rt.run(c.params, c.spec, c.seed, true, true)));
+    },
+  },
+  {
+    name: 'bitwise identical with a reused engine',
+    phase: 'on-cases',
+    run: (ctx) => {
+      // Every case runs after other episodes on the same engine, in reverse order, twice.
+      const rt = new WorldRuntime(ctx.world);
+      const got: Consequence[] = new Array(ctx.cases.length);
+      for (let pass = 0; pass < 2; pass++) {
+        for (let i = ctx.cases.length - 1; i >= 0; i--) {
+          const c = ctx.cases[i] as Case;
+          got[i] = rt.run(c.params, c.spec, c.seed, true, false);
         }
       }
-    }
-  } catch (err) {
-    problems.push({ property: 'sampling', message: `threw: ${err instanceof Error ? err.message : String(err)}` });
-    return { world: world.id, ok: false, cases: cases.length, checksHash: world.checks.hash, passed, skipped, notApplicable, problems };
-  }
-
-  // Reference: each case on a freshly built engine, in process.
-  const reference: Consequence[] = [];
-  const refRuntime = new WorldRuntime(world);
-  try {
-    for (const c of cases) reference.push(refRuntime.run(c.params, c.spec, c.seed, true, true));
-  } catch (err) {
-    problems.push({ property: 'episodes run', message: `threw: ${err instanceof Error ? err.stack ?? err.message : String(err)}` });
-    return { world: world.id, ok: false, cases: cases.length, checksHash: world.checks.hash, passed, skipped, notApplicable, problems };
-  }
-
-  const compare = (label: string, got: readonly Consequence[]): string[] => {
-    const bad: string[] = [];
-    cases.forEach((c, i) => {
-      const g = got[i];
-      const r = reference[i] as Consequence;
-      const diff = g ? firstDifference(r, g) : 'missing consequence';
-      if (diff) bad.push(`${label}: ${diff} (${describeCase(c)})`);
-    });
-    return bad;
-  };
-
-  property('measurements finite and complete; verdicts consistent', () => {
-    const bad: string[] = [];
-    const declared = world.measurements.map((m) => m.name);
-    const checkNames = world.checks.checks.map((c) => c.name);
-    cases.forEach((c, i) => {
-      const r = reference[i] as Consequence;
-      for (const name of declared) {
-        const v = r.measurements[name];
-        if (v === undefined) bad.push(`measurement '${name}' missing (${describeCase(c)})`);
-        else if (!Number.isFinite(v)) bad.push(`measurement '${name}' = ${v} (${describeCase(c)})`);
+      return ctx.compare('reused engine', got);
+    },
+  },
+  {
+    name: 'bitwise identical whatever the batch composition',
+    phase: 'on-cases',
+    run: async (ctx) => {
+      const rt = new WorldRuntime(ctx.world);
+      const bad: string[] = [];
+      // Closed-loop: one lane (sequential), two lanes (lanes refilled mid-batch), all lanes at once.
+      const variants: Array<{ lanes?: number; viaRequest: boolean }> = ctx.closedLoop ? [{ lanes: 1, viaRequest: false }, { lanes: 2, viaRequest: true }, { viaRequest: false }] : [{ viaRequest: false }];
+      for (const v of variants) {
+        const got = await groupedRun(ctx, v.viaRequest, v.lanes, (req) => rt.runBatch(req));
+        const label = ctx.closedLoop ? `lockstep batch (lanes ${v.lanes ?? 'all'}, with other episodes${v.viaRequest ? ', shared policy in the request' : ''})` : 'batch (reversed, with other episodes)';
+        bad.push(...ctx.compare(label, got));
       }
-      for (const name of Object.keys(r.measurements)) if (!declared.includes(name)) bad.push(`undeclared measurement '${name}'`);
-      for (const v of r.verdicts) {
-        if (!checkNames.includes(v.check)) bad.push(`verdict for unknown check '${v.check}'`);
-        if (v.pass !== v.margin >= 0 || Number.isNaN(v.margin)) bad.push(`verdict '${v.check}' pass=${v.pass} but margin=${v.margin} (${describeCase(c)})`);
-      }
-      if (r.gtPass !== r.verdicts.every((v) => v.pass)) bad.push(`gtPass disagrees with verdicts (${describeCase(c)})`);
-      if (r.terminated && r.truncated) bad.push(`both terminated and truncated (${describeCase(c)})`);
-    });
-    return bad;
-  });
-
-  property('bitwise identical on repeat (fresh engine)', () => compare('repeat', cases.map((c) => refRuntime.run(c.params, c.spec, c.seed, true, true))));
-
-  property('bitwise identical with a reused engine', () => {
-    // Every case runs after other episodes on the same engine, in reverse order, twice.
-    const rt = new WorldRuntime(world);
-    const got: Consequence[] = new Array(cases.length);
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i = cases.length - 1; i >= 0; i--) {
-        const c = cases[i] as Case;
-        got[i] = rt.run(c.params, c.spec, c.seed, true, false);
-      }
-    }
-    return compare('reused engine', got);
-  });
-
-  // Cases of one parameter set share params and seed: each group can go out as one batch.
-  const groups = new Map<Record<string, unknown>, number[]>();
-  cases.forEach((c, i) => {
-    let g = groups.get(c.params);
-    if (!g) groups.set(c.params, (g = []));
-    g.push(i);
-  });
-  /**
-   * One group as a batch, in reverse, with episodes of other tasks interleaved; closed-loop:
-   * the even cases take the batch-level policy (`shareViaRequest`) or carry the same policy
-   * object, so lockstep lanes are grouped into one forward pass.
-   */
-  const fillerRng = new Stream([checkerSeed, 'checkWorld', 'filler', world.id]);
-  const groupBatch = (idx: readonly number[], shareViaRequest: boolean, lanes?: number): { req: BatchRequest; positions: number[] } => {
-    const first = cases[idx[0] as number] as Case;
-    const items: EpisodeSpec[] = [];
-    const positions: number[] = [];
-    const shared = sharedPolicy.get(first.params);
-    [...idx].reverse().forEach((i, k) => {
-      const c = cases[i] as Case;
-      positions[i] = items.length;
-      const viaRequest = shareViaRequest && shared !== undefined && c.spec.policy === shared;
-      items.push(viaRequest ? { episode: c.spec.episode, task: c.spec.task } : c.spec);
-      // A filler episode between cases: another task, another action or policy.
-      const task = world.sampleTask(fillerRng, fillerRng.pick(SPLITS), first.params);
-      const episode = 1_000_000 + i * 10 + k;
-      if (closedLoop) items.push({ episode, task, policy: randomCasePolicy(world, first.params, fillerRng) });
-      else {
-        const space = world.actionSpace(first.params);
-        items.push({ episode, task, action: space.low.map((lo, j) => fillerRng.uniform(lo, space.high[j] as number)) });
-      }
-    });
-    const req: BatchRequest = {
-      world: world.id,
-      params: first.params,
-      seed: first.seed,
-      episodes: { kind: 'explicit', items },
-      trajectory: true,
-      ...(shareViaRequest && shared ? { policy: shared } : {}),
-      ...(lanes !== undefined ? { lanes } : {}),
-    };
-    return { req, positions };
-  };
-
-  property('bitwise identical whatever the batch composition', () => {
-    const rt = new WorldRuntime(world);
-    const bad: string[] = [];
-    // Closed-loop: one lane (sequential), two lanes (lanes refilled mid-batch), all lanes at once.
-    const variants: Array<{ lanes?: number; viaRequest: boolean }> = closedLoop ? [{ lanes: 1, viaRequest: false }, { lanes: 2, viaRequest: true }, { viaRequest: false }] : [{ viaRequest: false }];
-    for (const v of variants) {
-      const got: Consequence[] = new Array(cases.length);
-      for (const idx of groups.values()) {
-        const { req, positions } = groupBatch(idx, v.viaRequest, v.lanes);
-        const res = rt.runBatch(req);
-        for (const i of idx) got[i] = res.consequences[positions[i] as number] as Consequence;
-      }
-      const label = closedLoop ? `lockstep batch (lanes ${v.lanes ?? 'all'}, with other episodes${v.viaRequest ? ', shared policy in the request' : ''})` : 'batch (reversed, with other episodes)';
-      bad.push(...compare(label, got));
-    }
-    return bad;
-  });
-
-  if (!options.spawnWorker) {
-    skipped.push('bitwise identical in a fresh worker', 'bitwise identical in a reused worker');
-  } else {
-    const inWorker = async (fresh: boolean, order: 'forward' | 'reverse', rounds: number, worker: BatchRunner): Promise<Consequence[]> => {
-      const got: Consequence[] = new Array(cases.length);
-      const idx = cases.map((_, i) => i);
-      if (order === 'reverse') idx.reverse();
-      for (let r = 0; r < rounds; r++) {
-        for (const i of idx) {
-          const c = cases[i] as Case;
-          const res = await worker.runBatch({ world: world.id, params: c.params, seed: c.seed, episodes: { kind: 'explicit', items: [c.spec] }, trajectory: true, fresh });
-          got[i] = res.consequences[0] as Consequence;
-        }
-      }
-      return got;
-    };
-    const asyncProperty = async (name: string, fn: () => Promise<string[]>): Promise<void> => {
-      let found: string[];
-      try {
-        found = await fn();
-      } catch (err) {
-        found = [`threw: ${err instanceof Error ? err.message : String(err)}`];
-      }
-      if (found.length === 0) passed.push(name);
-      for (const message of found.slice(0, 5)) problems.push({ property: name, message });
-      if (found.length > 5) problems.push({ property: name, message: `… and ${found.length - 5} more` });
-    };
-    await asyncProperty('bitwise identical in a fresh worker', async () => {
-      const w = await options.spawnWorker!();
-      try {
-        return compare('fresh worker', await inWorker(true, 'forward', 1, w));
-      } finally {
-        await w.close();
-      }
-    });
-    await asyncProperty('bitwise identical in a reused worker', async () => {
-      const w = await options.spawnWorker!();
-      try {
-        const bad = compare('reused worker', await inWorker(false, 'reverse', 2, w));
+      return bad;
+    },
+  },
+  {
+    name: 'bitwise identical in a fresh worker',
+    phase: 'on-cases',
+    applies: needsWorker,
+    run: (ctx) => withWorker(ctx, async (w) => ctx.compare('fresh worker', await inWorker(ctx, true, 'forward', 1, w))),
+  },
+  {
+    name: 'bitwise identical in a reused worker',
+    phase: 'on-cases',
+    applies: needsWorker,
+    run: (ctx) =>
+      withWorker(ctx, async (w) => {
+        const bad = ctx.compare('reused worker', await inWorker(ctx, false, 'reverse', 2, w));
         // Whole groups as lockstep batches in the same (now warm) worker, the shared policy sent once.
-        const got: Consequence[] = new Array(cases.length);
-        for (const idx of groups.values()) {
-          const { req, positions } = groupBatch(idx, true, closedLoop ? 3 : undefined);
-          const res = await w.runBatch(req);
-          for (const i of idx) got[i] = res.consequences[positions[i] as number] as Consequence;
-        }
-        return [...bad, ...compare('reused worker, grouped batch', got)];
-      } finally {
-        await w.close();
-      }
-    });
-  }
-
-  // --- Physics sanity: no energy from nowhere for an agent to exploit.
-  const passive = world.passive;
-  if (passive) {
-    property(ENERGY_PROPERTY, () => {
+        const got = await groupedRun(ctx, true, ctx.closedLoop ? 3 : undefined, (req) => w.runBatch(req));
+        return [...bad, ...ctx.compare('reused worker, grouped batch', got)];
+      }),
+  },
+  {
+    // Physics sanity: no energy from nowhere for an agent to exploit.
+    name: ENERGY_PROPERTY,
+    phase: 'on-cases',
+    applies: ({ world }) => {
+      if (world.passive) return RUN;
+      // Declared, not missing: nothing to verify, and nothing left undone.
+      if (world.physics === false) return { notApplicable: 'the world has no physics scene' };
+      return { problem: 'no passive scene for the energy check: give the world passive(params, rng) (see worlds/TEMPLATE.md), or physics: false if it has no physics' };
+    },
+    run: ({ world, checkerSeed }) => {
+      const passive = world.passive as NonNullable<AnyWorld['passive']>;
       const bad: string[] = [];
       const prng = new Stream([checkerSeed, 'checkWorld', 'passive', world.id]);
       // The defaults, then a few random parameter sets.
@@ -505,15 +452,176 @@ export async function checkWorld(world: AnyWorld, options: CheckWorldOptions = {
         }
       });
       return bad;
-    });
-  } else if (world.physics === false) {
-    // Declared, not missing: nothing to verify, and nothing left undone.
-    notApplicable.push(`${ENERGY_PROPERTY} (the world has no physics scene)`);
-  } else {
-    problems.push({ property: ENERGY_PROPERTY, message: 'no passive scene for the energy check: give the world passive(params, rng) (see worlds/TEMPLATE.md), or physics: false if it has no physics' });
+    },
+  },
+  {
+    name: 'checks unchanged after the run',
+    phase: 'on-cases',
+    run: ({ world }) => (hashChecks(world.checks.checks as never) === world.checks.hash ? [] : ['checks hash changed during the run']),
+  },
+];
+
+/** Draws the cases: a few parameter sets, several episodes each (so engines are also reused). */
+function drawCases(world: AnyWorld, nCases: number, checkerSeed: number, problems: CheckProblem[]): { cases: Case[]; sharedPolicy: Map<Record<string, unknown>, PolicySpec> } {
+  const rng = new Stream([checkerSeed, 'checkWorld', world.id]);
+  // Closed-loop policies come from their own stream, so one-shot cases stay as they were.
+  const policyRng = new Stream([checkerSeed, 'checkWorld', 'policy', world.id]);
+  const closedLoop = isClosedLoop(world);
+  const perSet = 5;
+  const cases: Case[] = [];
+  /** Per parameter set: the policy its even cases share (closed-loop), so lockstep batches group lanes. */
+  const sharedPolicy = new Map<Record<string, unknown>, PolicySpec>();
+  for (let s = 0; cases.length < nCases; s++) {
+    const params = randomParams(world, rng);
+    const space = world.actionSpace(params);
+    const seed = rng.int(0, 2 ** 31 - 1);
+    if (closedLoop) sharedPolicy.set(params, randomCasePolicy(world, params, policyRng));
+    for (let j = 0; j < perSet && cases.length < nCases; j++) {
+      const split = rng.pick(SPLITS);
+      const task = world.sampleTask(rng, split, params);
+      const parsedTask = world.task.safeParse(task);
+      if (!parsedTask.success) problems.push({ property: 'tasks match the task schema', message: `${JSON.stringify(task)}: ${parsedTask.error.issues[0]?.message}` });
+      const action = Box.sample(space, rng);
+      if (closedLoop) {
+        const policy = j % 2 === 0 ? (sharedPolicy.get(params) as PolicySpec) : randomCasePolicy(world, params, policyRng);
+        cases.push({ params, seed, spec: { episode: cases.length, task, policy } });
+      } else {
+        cases.push({ params, seed, spec: { episode: cases.length, task, action } });
+      }
+    }
   }
+  return { cases, sharedPolicy };
+}
 
-  property('checks unchanged after the run', () => (hashChecks(world.checks.checks as never) === world.checks.hash ? [] : ['checks hash changed during the run']));
+/** Builds the case context: the in-process reference run, the groups, compare and groupBatch. */
+function caseContext(base: WorldContext, cases: Case[], sharedPolicy: Map<Record<string, unknown>, PolicySpec>): CaseContext {
+  const { world, checkerSeed } = base;
+  const closedLoop = isClosedLoop(world);
+  const refRuntime = new WorldRuntime(world);
+  const reference = cases.map((c) => refRuntime.run(c.params, c.spec, c.seed, true, true));
+  const groups = new Map<Record<string, unknown>, number[]>();
+  cases.forEach((c, i) => {
+    let g = groups.get(c.params);
+    if (!g) groups.set(c.params, (g = []));
+    g.push(i);
+  });
+  const fillerRng = new Stream([checkerSeed, 'checkWorld', 'filler', world.id]);
+  return {
+    ...base,
+    closedLoop,
+    cases,
+    reference,
+    groups,
+    compare(label, got) {
+      const bad: string[] = [];
+      cases.forEach((c, i) => {
+        const g = got[i];
+        const diff = g ? firstDifference(reference[i] as Consequence, g) : 'missing consequence';
+        if (diff) bad.push(`${label}: ${diff} (${describeCase(c)})`);
+      });
+      return bad;
+    },
+    /**
+     * One group as a batch, in reverse, with episodes of other tasks interleaved; closed-loop:
+     * the even cases take the batch-level policy (`shareViaRequest`) or carry the same policy
+     * object, so lockstep lanes are grouped into one forward pass.
+     */
+    groupBatch(idx, shareViaRequest, lanes) {
+      const first = cases[idx[0] as number] as Case;
+      const items: EpisodeSpec[] = [];
+      const positions: number[] = [];
+      const shared = sharedPolicy.get(first.params);
+      [...idx].reverse().forEach((i, k) => {
+        const c = cases[i] as Case;
+        positions[i] = items.length;
+        const viaRequest = shareViaRequest && shared !== undefined && c.spec.policy === shared;
+        items.push(viaRequest ? { episode: c.spec.episode, task: c.spec.task } : c.spec);
+        // A filler episode between cases: another task, another action or policy.
+        const task = world.sampleTask(fillerRng, fillerRng.pick(SPLITS), first.params);
+        const episode = 1_000_000 + i * 10 + k;
+        if (closedLoop) items.push({ episode, task, policy: randomCasePolicy(world, first.params, fillerRng) });
+        else items.push({ episode, task, action: Box.sample(world.actionSpace(first.params), fillerRng) });
+      });
+      const req: BatchRequest = {
+        world: world.id,
+        params: first.params,
+        seed: first.seed,
+        episodes: { kind: 'explicit', items },
+        trajectory: true,
+        ...(shareViaRequest && shared ? { policy: shared } : {}),
+        ...(lanes !== undefined ? { lanes } : {}),
+      };
+      return { req, positions };
+    },
+  };
+}
 
-  return { world: world.id, ok: problems.length === 0, cases: cases.length, checksHash: world.checks.hash, passed, skipped, notApplicable, problems };
+const threw = (err: unknown, stack = false): string => `threw: ${err instanceof Error ? (stack ? (err.stack ?? err.message) : err.message) : String(err)}`;
+
+/**
+ * Runs every property of `properties` (default: WORLD_PROPERTIES) over one world with one runner
+ * and reports all failures (never throws for a bad world).
+ */
+export async function checkWorld(world: AnyWorld, options: CheckWorldOptions = {}, properties: readonly WorldProperty[] = WORLD_PROPERTIES): Promise<CheckReport> {
+  // The checker simulates in process: with the same Math as the workers it compares against.
+  installDeterministicMath();
+  const base: WorldContext = { world, options, checkerSeed: options.seed ?? 0 };
+  const problems: CheckProblem[] = [];
+  const passed: string[] = [];
+  const skipped: string[] = [];
+  const notApplicable: string[] = [];
+  let caseCount = 0;
+  const report = (): CheckReport => ({ world: world.id, ok: problems.length === 0, cases: caseCount, checksHash: world.checks.hash, passed, skipped, notApplicable, problems });
+
+  let ctx: CaseContext | undefined;
+  for (const p of properties) {
+    const a = p.applies ? p.applies(base) : RUN;
+    if ('skipped' in a) {
+      skipped.push(p.name);
+      continue;
+    }
+    if ('notApplicable' in a) {
+      notApplicable.push(`${p.name} (${a.notApplicable})`);
+      continue;
+    }
+    if ('problem' in a) {
+      problems.push({ property: p.name, message: a.problem });
+      continue;
+    }
+    let found: string[];
+    if (p.phase === 'before-cases') {
+      try {
+        found = p.run(base);
+      } catch (err) {
+        found = [threw(err)];
+      }
+    } else {
+      if (!ctx) {
+        // The cases and their reference run, once, before the first property that needs them.
+        let drawn: ReturnType<typeof drawCases>;
+        try {
+          drawn = drawCases(world, options.cases ?? 100, base.checkerSeed, problems);
+        } catch (err) {
+          problems.push({ property: 'sampling', message: threw(err) });
+          return report();
+        }
+        caseCount = drawn.cases.length;
+        try {
+          ctx = caseContext(base, drawn.cases, drawn.sharedPolicy);
+        } catch (err) {
+          problems.push({ property: 'episodes run', message: threw(err, true) });
+          return report();
+        }
+      }
+      try {
+        found = await p.run(ctx);
+      } catch (err) {
+        found = [threw(err)];
+      }
+    }
+    if (found.length === 0) passed.push(p.name);
+    for (const message of found.slice(0, 5)) problems.push({ property: p.name, message });
+    if (found.length > 5) problems.push({ property: p.name, message: `… and ${found.length - 5} more` });
+  }
+  return report();
 }

@@ -4,35 +4,11 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import type { TaskBase, Verdict } from './types.ts';
+import type { CheckSuite, GroundTruthCheck, CheckInput, TaskBase, Verdict } from './types.ts';
 
-/**
- * Inputs a check may look at: the episode's measurements, its hidden truth (quantities only
- * checks see, such as per-target rest errors), the resolved params and the task.
- */
-export interface CheckInput<P, T> {
-  readonly measurements: Readonly<Record<string, number>>;
-  readonly truth: Readonly<Record<string, number>>;
-  readonly params: P;
-  readonly task: T;
-}
+// The check types live in types.ts (the world contract holds a CheckSuite); re-exported here.
+export type { CheckInput, CheckSuite, GroundTruthCheck };
 
-/** One ground-truth check: a named predicate with a margin (pass iff margin ≥ 0). */
-export interface GroundTruthCheck<P = unknown, T = unknown> {
-  readonly name: string;
-  readonly doc: string;
-  /** Signed distance to failing, in the check's own unit: positive passes, negative fails. */
-  readonly margin: (input: CheckInput<P, T>) => number;
-  /** Whether the check applies under these params (e.g. per-target checks beyond k do not). */
-  readonly applies?: (params: P) => boolean;
-}
-
-/** A world's frozen checks with their content hash. */
-export interface CheckSuite<P = unknown, T = unknown> {
-  readonly checks: readonly GroundTruthCheck<P, T>[];
-  /** sha-256 over each check's name, doc and predicate source, in order. */
-  readonly hash: string;
-}
 
 function deepFreeze<V>(value: V): V {
   if (value !== null && (typeof value === 'object' || typeof value === 'function') && !Object.isFrozen(value)) {
@@ -78,7 +54,7 @@ export function hashChecks(checks: readonly GroundTruthCheck<never, never>[]): s
 }
 
 /** Freezes a world's checks (any later mutation throws in strict code) and hashes them. */
-export function defineChecks<P, T extends TaskBase>(checks: GroundTruthCheck<P, T>[]): CheckSuite<P, T> {
+export function defineChecks<P, T extends TaskBase, M extends string = string, H extends string = string>(checks: GroundTruthCheck<P, T, M, H>[]): CheckSuite<P, T, M, H> {
   const names = new Set<string>();
   for (const c of checks) {
     if (names.has(c.name)) throw new Error(`duplicate ground-truth check '${c.name}'`);

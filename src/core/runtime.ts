@@ -8,8 +8,9 @@
  * snapshot restore) and its own streams, so its result never depends on the batch around it.
  */
 import { z } from 'zod';
-import { installDeterministicMath } from './detmath.ts';
+import { Box } from './box.ts';
 import { applyChecks } from './checks.ts';
+import { InputError, inputErrorFromZod } from './errors.ts';
 import { evaluatePolicy, policySpecSchema, randomLinearPolicy, type PolicySpec } from './policy.ts';
 import { episodeStream, Stream } from './rng.ts';
 import {
@@ -26,49 +27,62 @@ import {
   type Trajectory,
 } from './types.ts';
 
-// Simulation must see the deterministic Math before any engine is built.
-installDeterministicMath();
+// InputError lives in errors.ts; re-exported for the many callers that import it from here.
+export { InputError, inputErrorFromZod };
+
+/** A task as the batch schema sees it: a split, maybe overrides; the world's own schema checks the rest. */
+const taskBaseSchema: z.ZodType<TaskBase> = z.looseObject({
+  split: z.enum(SPLITS),
+  overrides: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+});
+const actionSchema: z.ZodType<readonly number[]> = z.array(z.number());
+const policySchema: z.ZodType<PolicySpec> = policySpecSchema;
 
 /** One explicitly given episode: the task and what to play on it. */
-export interface EpisodeSpec {
-  readonly episode: number;
-  readonly task: TaskBase;
+export const episodeSpecSchema = z.object({
+  episode: z.number().int().min(0),
+  task: taskBaseSchema,
   /** One-shot worlds (required there): the action vector. Closed-loop worlds take none. */
-  readonly action?: readonly number[];
+  action: actionSchema.optional(),
   /** Closed-loop worlds: this episode's policy; else the batch's; else its random policy. */
-  readonly policy?: PolicySpec;
-}
+  policy: policySchema.optional(),
+});
+/** One explicitly given episode (see `episodeSpecSchema`). */
+export type EpisodeSpec = z.infer<typeof episodeSpecSchema>;
 
-/** What to simulate in one batch (plain data: it crosses the worker boundary). */
-export interface BatchRequest {
-  readonly world: string;
+/** Schema of a batch request as it arrives at a worker (the third wall: plain data only). */
+export const batchRequestSchema = z.object({
+  world: z.string(),
   /** World parameters as given by the user; validated (and defaulted) by the world's schema. */
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly seed: number;
+  params: z.record(z.string(), z.unknown()),
+  seed: z.number().int(),
   /**
    * `random`: the runtime draws task and action for episodes [start, start+count) from the seed;
    * `explicit`: tasks and actions are given.
    */
-  readonly episodes:
-    | { readonly kind: 'random'; readonly split: Split; readonly start: number; readonly count: number }
-    | { readonly kind: 'explicit'; readonly items: readonly EpisodeSpec[] };
+  episodes: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('random'), split: z.enum(SPLITS), start: z.number().int().min(0), count: z.number().int().min(0) }),
+    z.object({ kind: z.literal('explicit'), items: z.array(episodeSpecSchema) }),
+  ]),
   /** Record sampled trajectories. */
-  readonly trajectory?: boolean;
+  trajectory: z.boolean().optional(),
   /** Build a new engine for every episode instead of reusing one (the checker compares both). */
-  readonly fresh?: boolean;
+  fresh: z.boolean().optional(),
   /**
    * Closed-loop worlds: the policy every episode plays (unless an explicit item brings its own).
    * Without one, episode e plays its random linear policy drawn from [seed, 'action', e]
    * (see `randomPolicy`).
    */
-  readonly policy?: PolicySpec;
+  policy: policySchema.optional(),
   /**
    * Closed-loop worlds: how many episodes step in lockstep at most (one engine each). Default 16:
    * measured on balance, 64 lanes ran ~20% slower per step (more engines, more cache misses) and
    * the pure-JS forward pass gains little from larger batches.
    */
-  readonly lanes?: number;
-}
+  lanes: z.number().int().min(1).max(4096).optional(),
+});
+/** What to simulate in one batch (plain data: it crosses the worker boundary); inferred from its schema. */
+export type BatchRequest = z.infer<typeof batchRequestSchema>;
 
 /** Default number of closed-loop episodes stepped in lockstep. */
 export const DEFAULT_LANES = 16;
@@ -76,41 +90,6 @@ export const DEFAULT_LANES = 16;
 /** Result of one batch, in the request's episode order. */
 export interface BatchResult {
   readonly consequences: Consequence[];
-}
-
-/** Parse failure with the offending field, the value and what is allowed. */
-export class InputError extends Error {
-  constructor(
-    readonly field: string,
-    readonly value: unknown,
-    readonly allowed: string,
-  ) {
-    super(value === undefined ? `${field}: missing; expected ${allowed}` : `${field}: ${JSON.stringify(value) ?? String(value)} is not allowed; expected ${allowed}`);
-    this.name = 'InputError';
-  }
-}
-
-/** Turns the first zod issue into an InputError naming field, value and what is allowed. */
-export function inputErrorFromZod(prefix: string, error: z.ZodError, input: unknown): InputError {
-  const issue = error.issues[0];
-  if (!issue) return new InputError(prefix, input, 'a valid value');
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0] ?? '?';
-    const path = [...issue.path, key].join('.');
-    return new InputError(prefix ? `${prefix}.${path}` : path, key, 'a known key (unknown keys are rejected)');
-  }
-  let value: unknown = input;
-  for (const p of issue.path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined;
-  const path = issue.path.join('.');
-  let allowed = issue.message;
-  if (issue.code === 'too_big' || issue.code === 'too_small') {
-    allowed = issue.code === 'too_big' ? `a value ≤ ${String(issue.maximum)}` : `a value ≥ ${String(issue.minimum)}`;
-  } else if (issue.code === 'invalid_type') {
-    allowed = `a ${issue.expected}`;
-  } else if (issue.code === 'invalid_value') {
-    allowed = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  }
-  return new InputError(prefix && path ? `${prefix}.${path}` : prefix || path, value, allowed);
 }
 
 /** Validates user-given world parameters; throws InputError on the first bad field. */
@@ -122,9 +101,7 @@ export function resolveParams(world: AnyWorld, params: unknown): Record<string, 
 
 /** The random action of an episode in `random` mode: uniform over the world's action box. */
 export function randomAction(world: AnyWorld, params: Record<string, unknown>, seed: number, episode: number): number[] {
-  const space = world.actionSpace(params);
-  const rng = new Stream([seed, 'action', episode]);
-  return space.low.map((lo, i) => rng.uniform(lo, space.high[i] as number));
+  return Box.sample(world.actionSpace(params), new Stream([seed, 'action', episode]));
 }
 
 /**
@@ -302,8 +279,6 @@ export class WorldRuntime {
     const actSpace = world.actionSpace(params);
     const nObs = obsSpace.names.length;
     const nAct = actSpace.names.length;
-    const low = actSpace.low;
-    const high = actSpace.high;
     const checked = new Set<PolicySpec>();
     const checkPolicy = (p: PolicySpec, where: string): PolicySpec => {
       if (checked.has(p)) return p;
@@ -433,9 +408,7 @@ export class WorldRuntime {
             if (lane.rec?.eps) lane.rec.eps[k0 * nAct + j] = eps;
             x += (std[j] as number) * eps;
           }
-          const lo = low[j] as number;
-          const hi = high[j] as number;
-          a[j] = x < lo ? lo : x > hi ? hi : x;
+          a[j] = Box.clipAt(actSpace, j, x);
         }
         if (lane.rec) {
           lane.rec.obs.set(lane.obs, k0 * nObs);
@@ -450,28 +423,3 @@ export class WorldRuntime {
     return out;
   }
 }
-
-/** Schema of a batch request as it arrives at a worker (the third wall: plain data only). */
-export const batchRequestSchema = z.object({
-  world: z.string(),
-  params: z.record(z.string(), z.unknown()),
-  seed: z.number().int(),
-  episodes: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('random'), split: z.enum(SPLITS), start: z.number().int().min(0), count: z.number().int().min(0) }),
-    z.object({
-      kind: z.literal('explicit'),
-      items: z.array(
-        z.object({
-          episode: z.number().int().min(0),
-          task: z.looseObject({ split: z.enum(SPLITS) }),
-          action: z.array(z.number()).optional(),
-          policy: policySpecSchema.optional(),
-        }),
-      ),
-    }),
-  ]),
-  trajectory: z.boolean().optional(),
-  fresh: z.boolean().optional(),
-  policy: policySpecSchema.optional(),
-  lanes: z.number().int().min(1).max(4096).optional(),
-});

@@ -10,7 +10,8 @@
  * ```
  */
 import { z } from 'zod';
-import { InputError, inputErrorFromZod, resolveParams } from './runtime.ts';
+import { InputError, inputErrorFromZod } from './errors.ts';
+import { resolveParams } from './runtime.ts';
 import type { AnyWorld, TaskBase } from './types.ts';
 import { directionRequiredText, MetricError, parse, parseMetric, resolveDirection, type Metric } from '../metrics/index.ts';
 

@@ -3,21 +3,16 @@
  * crosses a worker boundary here is plain data (numbers, strings, typed arrays, plain objects).
  */
 import type { z } from 'zod';
+import type { Box } from './box.ts';
 import type { Stream } from './rng.ts';
-import type { CheckSuite } from './checks.ts';
 
 /** Task splits: learners see `train`; the gate checks ground truth on `anchor`; `probe` only reports. */
 export const SPLITS = ['train', 'anchor', 'probe'] as const;
 /** One of the three task splits. */
 export type Split = (typeof SPLITS)[number];
 
-/** A box of continuous actions, declared up front (Gymnasium's `Box`). */
-export interface ActionSpace {
-  readonly names: readonly string[];
-  readonly low: readonly number[];
-  readonly high: readonly number[];
-  readonly units: readonly string[];
-}
+/** A box of continuous actions, declared up front (Gymnasium's `Box`; operations in box.ts). */
+export type ActionSpace = Box;
 
 /** A named scalar a world computes from a trajectory. Metrics are built from these. */
 export interface MeasurementSpec {
@@ -30,11 +25,52 @@ export interface MeasurementSpec {
   readonly gameable?: string;
 }
 
+/**
+ * A metric as plain data, as a world declares it (its default metric): an expression in the
+ * metric language over the world's measurements, its direction and its pass threshold.
+ * src/metrics parses and checks it; the core only carries it.
+ */
+export interface DeclaredMetric {
+  expression: string;
+  direction: 'lower' | 'higher';
+  threshold: number;
+}
+
 /** A ground-truth verdict: pass iff margin ≥ 0; the margin says by how much. */
 export interface Verdict {
   readonly check: string;
   readonly pass: boolean;
   readonly margin: number;
+}
+
+/**
+ * Inputs a ground-truth check (src/core/checks.ts) may look at: the episode's measurements, its hidden truth (quantities only
+ * checks see, such as per-target rest errors), the resolved params and the task.
+ */
+export interface CheckInput<P, T, M extends string = string, H extends string = string> {
+  /** The episode's measurements, by name (a world made by `defineWorld` types them from its list). */
+  readonly measurements: Readonly<Record<M, number>>;
+  /** Quantities only checks see, by name (typed from `truth` in `defineWorld`). */
+  readonly truth: Readonly<Record<H, number>>;
+  readonly params: P;
+  readonly task: T;
+}
+
+/** One ground-truth check: a named predicate with a margin (pass iff margin ≥ 0). */
+export interface GroundTruthCheck<P = unknown, T = unknown, M extends string = string, H extends string = string> {
+  readonly name: string;
+  readonly doc: string;
+  /** Signed distance to failing, in the check's own unit: positive passes, negative fails. */
+  readonly margin: (input: CheckInput<P, T, M, H>) => number;
+  /** Whether the check applies under these params (e.g. per-target checks beyond k do not). */
+  readonly applies?: (params: P) => boolean;
+}
+
+/** A world's frozen checks with their content hash. */
+export interface CheckSuite<P = unknown, T = unknown, M extends string = string, H extends string = string> {
+  readonly checks: readonly GroundTruthCheck<P, T, M, H>[];
+  /** sha-256 over each check's name, doc and predicate source, in order. */
+  readonly hash: string;
 }
 
 /** A sampled trajectory: equal-length channels sampled every `sampleEvery` steps. */
@@ -67,13 +103,14 @@ export interface TaskBase {
 }
 
 /** What a simulator computes for one episode, before the frozen checks are applied. */
-export interface RawOutcome {
+export interface RawOutcome<M extends string = string, H extends string = string> {
   readonly steps: number;
   readonly terminated: boolean;
   readonly truncated: boolean;
-  readonly measurements: Record<string, number>;
+  /** Every declared measurement (a world made by `defineWorld` must give each one). */
+  readonly measurements: Record<M, number>;
   /** Quantities only the ground-truth checks see (never part of the consequence). */
-  readonly truth?: Record<string, number>;
+  readonly truth?: Record<H, number>;
   readonly trajectory?: Trajectory;
 }
 
@@ -84,8 +121,8 @@ export interface EpisodeOptions {
 }
 
 /** A simulator owns one physics engine for one parameter set and is reused across episodes. */
-export interface Simulator<T extends TaskBase> {
-  run(task: T, action: readonly number[], rng: Stream, options: EpisodeOptions): RawOutcome;
+export interface Simulator<T extends TaskBase, M extends string = string, H extends string = string> {
+  run(task: T, action: readonly number[], rng: Stream, options: EpisodeOptions): RawOutcome<M, H>;
 }
 
 /**
@@ -93,19 +130,14 @@ export interface Simulator<T extends TaskBase> {
  * space). `low`/`high` are the typical range, not hard bounds: observations may leave it (a
  * falling pole does). The runtime uses the range to scale the random policy of `random` mode.
  */
-export interface ObservationSpace {
-  readonly names: readonly string[];
-  readonly low: readonly number[];
-  readonly high: readonly number[];
-  readonly units: readonly string[];
-}
+export type ObservationSpace = Box;
 
 /**
  * One closed-loop episode slot: one physics engine, reused across episodes by snapshot restore.
  * The runtime keeps one per concurrent episode and steps them in lockstep, so one batched policy
  * call serves them all. Observation and action vectors are views into the runtime's buffers.
  */
-export interface ClosedLoopSimulator<T extends TaskBase> {
+export interface ClosedLoopSimulator<T extends TaskBase, M extends string = string, H extends string = string> {
   /** Starts an episode (restores the engine, applies the task) and writes the first observation. */
   reset(task: T, rng: Stream, observation: Float64Array): void;
   /**
@@ -114,7 +146,7 @@ export interface ClosedLoopSimulator<T extends TaskBase> {
    */
   step(action: Float64Array, observation: Float64Array): boolean;
   /** The episode's outcome once `step` returned true (the runtime adds the trajectory). */
-  outcome(): Omit<RawOutcome, 'trajectory'>;
+  outcome(): Omit<RawOutcome<M, H>, 'trajectory'>;
 }
 
 /** Kinetic and gravitational potential energy of a scene, in one consistent unit. */
@@ -155,7 +187,7 @@ export interface WorldBase<P extends object, T extends TaskBase> {
    * The metric learners optimise unless told otherwise: an expression over measurements, its
    * direction and its pass threshold (e.g. projectile: `restError`, lower, zone half-width).
    */
-  defaultMetric?(params: P): { expression: string; direction: 'lower' | 'higher'; threshold: number };
+  defaultMetric?(params: P): DeclaredMetric;
   /** Draws one task of a split; probe tasks include shifted ones. */
   sampleTask(rng: Stream, split: Split, params: P): T;
   /**

@@ -76,7 +76,7 @@ import {
 } from '../anchors/index.ts';
 import { buildProbeSuite, runProbe } from '../anchors/probe.ts';
 import { CHANNEL_KINDS, createChannel, SCHEDULES, type FeedbackChannel } from '../feedback/channels.ts';
-import type { Metric as ChannelMetric } from '../feedback/metric.ts';
+import type { CompiledMetric as ChannelMetric } from '../metrics/index.ts';
 import { getLearnerFamily } from '../learners/registry.ts';
 import { tfBackend } from '../learners/tf.ts';
 import type { Experience, Learner, LearnerEnv, LearnerState } from '../learners/types.ts';
@@ -542,7 +542,7 @@ export async function runEvolve(input: unknown, onGeneration?: (row: GenerationR
     for (let gen = 0; gen < cfg.generations; gen++) {
       // 1. Train every member under the adopted metric through its channel.
       const value = compile(current.ast);
-      const sense: ChannelMetric = { label: current.expression, direction: current.direction, threshold: current.threshold, value };
+      const sense: ChannelMetric = { expression: current.expression, direction: current.direction, threshold: current.threshold, value };
       for (const m of members) {
         const recent: MeasurementRecord[] = [];
         for (let done = 0, round = 0; done < cfg.episodesPerGeneration; round++) {

@@ -17,7 +17,7 @@ import { BayesGuesser, bayesGuesserConfigSchema } from '../learners/bayes-guesse
 import { GUESS_MAX_N, guess, guessDefaultMetric, type GuessTask } from '../../worlds/guess.ts';
 import { parseChannelConfig, FeedbackChannel, type ChannelConfig } from '../feedback/channels.ts';
 import { FeedbackLog, type InformationReport } from '../feedback/information.ts';
-import { compileMetric, metricOf } from '../feedback/metric.ts';
+import { compileMetric, parseMetric } from '../metrics/index.ts';
 
 /** Options of a guessing game (zod-validated; unknown keys rejected). */
 export const guessingGameSchema = z.strictObject({
@@ -93,7 +93,7 @@ export function playGuessingGame(options: GuessingGameOptions): GuessingGameRepo
   const maxQueries = o.maxQueries ?? 4 * o.n;
   const params = guess.params.parse(resolveParams(guess, { n: o.n }));
   const runtime = new WorldRuntime(guess);
-  const metric = compileMetric(guessDefaultMetric);
+  const metric = compileMetric(parseMetric(guessDefaultMetric, guess.measurements.map((m) => m.name)));
   const env = { world: guess.id, actionSpace: guess.actionSpace(params), featureNames: guess.featureNames!(params) };
   const learnerConfig = bayesGuesserConfigSchema.parse({
     semantics: channelConfig.kind,
@@ -122,7 +122,7 @@ export function playGuessingGame(options: GuessingGameOptions): GuessingGameRepo
       const action = learner.act([features], learnerRng, 'explore')[0] as number[];
       const consequence = runtime.run(params, { episode: q, task, action }, o.seed, false);
       const g = consequence.measurements.guess as number;
-      const fb = channel.feedback(metricOf(metric, consequence), metric, { taskKey, rng: noise });
+      const fb = channel.feedback(metric.value(consequence.measurements), metric, { taskKey, rng: noise });
       learner.learn([{ features, action, feedback: fb, taskKey }], learnerRng);
       const after = learner.posteriorEntropyBits(taskKey);
       rec.guesses.push(g);

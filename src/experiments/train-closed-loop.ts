@@ -14,7 +14,7 @@ import { InputError, WorldRuntime, type EpisodeSpec } from '../core/runtime.ts';
 import type { PolicySpec } from '../core/policy.ts';
 import { isClosedLoop, type AnyClosedLoopWorld, type AnyWorld, type Consequence } from '../core/types.ts';
 import type { FeedbackChannel } from '../feedback/channels.ts';
-import type { Metric as ChannelMetric } from '../feedback/metric.ts';
+import type { CompiledMetric as ChannelMetric } from '../metrics/index.ts';
 import { experienceFromConsequence, isClosedLoopFamily, isClosedLoopLearner, type ClosedLoopEnv, type EpisodeExperience } from '../learners/policy-gradient.ts';
 import { createLearner, getLearnerFamily, LEARNER_IDS } from '../learners/registry.ts';
 import type { Metric } from '../metrics/index.ts';

@@ -12,7 +12,7 @@ import { InputError, inputErrorFromZod, resolveParams, WorldRuntime, type Episod
 import { isClosedLoop, type AnyWorld, type Consequence, type TaskBase } from '../core/types.ts';
 import { CHANNEL_KINDS, createChannel, parseChannelConfig, SCHEDULES, type ChannelConfig, type FeedbackChannel } from '../feedback/channels.ts';
 import { measureInformation, type FeedbackEvent } from '../feedback/information.ts';
-import type { Metric as ChannelMetric } from '../feedback/metric.ts';
+import type { CompiledMetric as ChannelMetric } from '../metrics/index.ts';
 import { createLearner, getLearnerFamily } from '../learners/registry.ts';
 import { tfBackend } from '../learners/tf.ts';
 import type { Experience, Learner, LearnerEnv } from '../learners/types.ts';
@@ -253,7 +253,7 @@ export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, tota
   const params = resolveParams(world, cfg.params);
   const metric = resolveMetric(world, params, cfg);
   const value = compile(metric.ast);
-  const sense: ChannelMetric = { label: metric.expression, direction: metric.direction, threshold: metric.threshold, value };
+  const sense: ChannelMetric = { expression: metric.expression, direction: metric.direction, threshold: metric.threshold, value };
   const channel = createChannel(channelConfig(cfg));
   // Closed-loop worlds: the learner plays a policy every step (train-closed-loop.ts).
   assertLearnerFitsWorld(world, cfg.learner);

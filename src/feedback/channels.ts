@@ -30,7 +30,7 @@
 import { z } from 'zod';
 import { deterministicMath } from '../core/detmath.ts';
 import type { Stream } from '../core/rng.ts';
-import { metricPasses, type Direction, type MetricSense } from './metric.ts';
+import { metricPasses, type MetricDirection, type MetricSense } from '../metrics/index.ts';
 
 /** Channel ids, in listing order. */
 export const CHANNEL_KINDS = ['binary', 'hotcold', 'graded', 'scheduled'] as const;
@@ -81,14 +81,14 @@ export function parseChannelConfig(input: unknown): ChannelConfig {
 // ---------------------------------------------------------------- pure label functions
 
 /** The graded reward of a metric value: the value itself if higher is better, else its negation. */
-export function gradedReward(value: number, direction: Direction): number {
+export function gradedReward(value: number, direction: MetricDirection): number {
   // `0 - v` rather than `-v`: a perfect 0 stays +0, so digests do not see a −0.
   return direction === 'higher' ? value : 0 - value;
 }
 
 /** The binary label: 1 if the value passes the threshold, else 0. */
-export function binaryLabel(value: number, direction: Direction, threshold: number): 0 | 1 {
-  return metricPasses(value, direction, threshold) ? 1 : 0;
+export function binaryLabel(value: number, direction: MetricDirection, threshold: number): 0 | 1 {
+  return metricPasses({ direction, threshold }, value) ? 1 : 0;
 }
 
 /** The hot/cold label of a reward against the previous one (undefined: first attempt → 0). */

@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import { Stream } from '../core/rng.ts';
-import { inputErrorFromZod } from '../core/runtime.ts';
+import { inputErrorFromZod } from '../core/errors.ts';
 import type { ActionSpace } from '../core/types.ts';
 import type { Experience, Learner, LearnerEnv, LearnerFamily, LearnerState } from './types.ts';
 import { adamRate, clippedAdamUpdate, initTf, restoreAdam, snapshotAdam, restoreVariables, seededPermutation, seededVariable, snapshotVariables, tf } from './tf.ts';

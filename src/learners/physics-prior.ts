@@ -18,7 +18,7 @@
  */
 import { z } from 'zod';
 import { deterministicMath } from '../core/detmath.ts';
-import { inputErrorFromZod } from '../core/runtime.ts';
+import { inputErrorFromZod } from '../core/errors.ts';
 import type { Stream } from '../core/rng.ts';
 import type { Experience, Learner, LearnerEnv, LearnerFamily, LearnerState } from './types.ts';
 

@@ -24,7 +24,7 @@
 import { z } from 'zod';
 import { evaluatePolicy, policyParamCount, type PolicySpec } from '../core/policy.ts';
 import { Stream } from '../core/rng.ts';
-import { InputError, inputErrorFromZod } from '../core/runtime.ts';
+import { InputError, inputErrorFromZod } from '../core/errors.ts';
 import type { Consequence, ObservationSpace } from '../core/types.ts';
 import { advantages } from './gaussian-policy.ts';
 import type { Experience, Learner, LearnerEnv, LearnerFamily, LearnerState } from './types.ts';

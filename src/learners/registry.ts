@@ -2,7 +2,7 @@
  * The learner families by id: the CLI, the experiment runner and the meta-agent look learners
  * up here. One file per family (src/learners/<id>.ts); add a family by adding one line.
  */
-import { InputError } from '../core/runtime.ts';
+import { InputError } from '../core/errors.ts';
 import { bayesGuesserFamily } from './bayes-guesser.ts';
 import { cemFamily } from './cem.ts';
 import { gaussianPolicyFamily } from './gaussian-policy.ts';

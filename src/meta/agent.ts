@@ -19,8 +19,8 @@
  */
 import { Stream } from '../core/rng.ts';
 import type { MeasurementSpec } from '../core/types.ts';
-import { sameMetric, type Proposal } from '../anchors/index.ts';
-import type { Metric } from '../metrics/index.ts';
+import { sameMetric, type Metric } from '../metrics/index.ts';
+import type { Proposal } from './proposal.ts';
 import { mutateMetric, passRateOn, type MeasurementRecord, type MetricOperatorName } from './operators.ts';
 import { DEFAULT_PREFERENCE, preferenceOf, type PreferenceOptions, type PreferenceScore } from './preference.ts';
 import { createProposer, type ArmStats, type MetricProposer, type ProposerKind } from './proposers.ts';

@@ -2,6 +2,7 @@
  * The meta-agent and its proposers. Wall 1: nothing here imports worlds/ or the probe suite;
  * world facts arrive as plain data from the runner (src/experiments/evolve.ts).
  */
+export type { Proposal } from './proposal.ts';
 export { MetaAgent, DEFAULT_META, type MetaAgentOptions, type MetricView, type MetricCandidate, type MetricProposals } from './agent.ts';
 export {
   METRIC_OPERATORS,

@@ -32,8 +32,11 @@ export { parse } from './parser.ts';
 export { print } from './printer.ts';
 export { compile, evaluate, type CompiledExpr } from './interpreter.ts';
 export {
+  METRIC_DIRECTIONS,
   metricSpecSchema,
   parseMetric,
+  compileMetric,
+  sameMetric,
   metricToSpec,
   metricFromMeasurement,
   metricValue,
@@ -42,5 +45,7 @@ export {
   type Metric,
   type MetricDirection,
   type MetricSpec,
+  type MetricSense,
+  type CompiledMetric,
 } from './metric.ts';
 export { directionRequiredText, inferDirection, resolveDirection, senseOf, type DirectionInference, type DirectionVote, type Sense } from './direction.ts';

@@ -9,18 +9,20 @@
 import { z } from 'zod';
 import { checkAst, children, type Expr, type MeasurementList, type MeasurementTable } from './ast.ts';
 import { MetricError } from './errors.ts';
-import { evaluate } from './interpreter.ts';
+import { compile, evaluate } from './interpreter.ts';
 import { parse } from './parser.ts';
 import { print } from './printer.ts';
 
+/** Which way is better for a metric's value, in listing order. */
+export const METRIC_DIRECTIONS = ['lower', 'higher'] as const;
 /** Which way is better for a metric's value. */
-export type MetricDirection = 'lower' | 'higher';
+export type MetricDirection = (typeof METRIC_DIRECTIONS)[number];
 
 /** The serialisable form of a metric (run records, configs, the CLI). */
 export const metricSpecSchema = z.strictObject({
   /** Metric-language text; checked by the parser, not here, so errors carry positions. */
   expression: z.string(),
-  direction: z.enum(['lower', 'higher']),
+  direction: z.enum(METRIC_DIRECTIONS),
   /** Pass threshold for binary feedback: passes iff value ≤ threshold (lower) or ≥ (higher). */
   threshold: z.number(),
 });
@@ -34,6 +36,29 @@ export interface Metric {
   readonly ast: Expr;
   readonly direction: MetricDirection;
   readonly threshold: number;
+}
+
+/** What a feedback channel needs of a metric besides its value: its direction and pass threshold. */
+export type MetricSense = Pick<Metric, 'direction' | 'threshold'>;
+
+/**
+ * A metric compiled for hot loops (training, feedback): its sense plus a value function of one
+ * consequence's measurements (NaN when undefined, like `metricValue`).
+ */
+export interface CompiledMetric extends MetricSense {
+  /** The metric's normalised text (for labels and records). */
+  readonly expression: string;
+  readonly value: (measurements: Readonly<Record<string, number>>) => number;
+}
+
+/** Compiles a parsed metric's AST once into a `CompiledMetric`. */
+export function compileMetric(metric: Metric): CompiledMetric {
+  return { expression: metric.expression, direction: metric.direction, threshold: metric.threshold, value: compile(metric.ast) };
+}
+
+/** Same expression, direction and threshold. */
+export function sameMetric(a: Metric, b: Metric): boolean {
+  return a.expression === b.expression && a.direction === b.direction && Object.is(a.threshold, b.threshold);
 }
 
 /** Validates and parses a metric spec against a world's measurements; throws MetricError. */
@@ -63,9 +88,9 @@ export function metricValue(metric: Metric, measurements: Readonly<Record<string
 }
 
 /** True iff the value is on the good side of the threshold (inclusive); NaN never passes. */
-export function metricPasses(metric: Metric, value: number): boolean {
+export function metricPasses(sense: MetricSense, value: number): boolean {
   if (Number.isNaN(value)) return false;
-  return metric.direction === 'lower' ? value <= metric.threshold : value >= metric.threshold;
+  return sense.direction === 'lower' ? value <= sense.threshold : value >= sense.threshold;
 }
 
 /** The measurement names an AST reads, sorted and without repeats. */

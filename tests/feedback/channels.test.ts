@@ -11,26 +11,31 @@ import {
   parseChannelConfig,
   scheduleWeight,
 } from '../../src/feedback/channels.ts';
-import { compileMetric, metricOf, metricPasses, type MetricSense } from '../../src/feedback/metric.ts';
+import { compileMetric, MetricError, metricFromMeasurement, metricPasses, parseMetric, type MetricSense } from '../../src/metrics/index.ts';
 
 const lower: MetricSense = { direction: 'lower', threshold: 0.5 };
 const higher: MetricSense = { direction: 'higher', threshold: 2 };
 const ctx = (taskKey = 't', extra: { progress?: number; rng?: Stream } = {}) => ({ taskKey, ...extra });
 
-describe('metric seam', () => {
-  it('compiles a measurement spec into a value function with direction and threshold', () => {
-    const m = compileMetric({ measurement: 'restError', direction: 'lower', threshold: 0.5 });
-    expect(metricOf(m, { measurements: { restError: 0.25, other: 9 } })).toBe(0.25);
-    expect(m.label).toBe('restError');
-    expect(() => metricOf(m, { measurements: { other: 1 } })).toThrow(/no such measurement/);
-    expect(() => compileMetric({ measurement: 'x', direction: 'sideways' as never, threshold: 0 })).toThrow(ZodError);
+describe('metric seam (channels take their metric from src/metrics)', () => {
+  it('compiles a metric into a value function with direction and threshold', () => {
+    const m = compileMetric(metricFromMeasurement('restError', 'lower', 0.5));
+    expect(m.value({ restError: 0.25, other: 9 })).toBe(0.25);
+    expect(m.expression).toBe('restError');
+    expect(m.direction).toBe('lower');
+    expect(m.threshold).toBe(0.5);
+    // A missing measurement is undefined (NaN), and a channel refuses a non-finite value.
+    expect(m.value({ other: 1 })).toBeNaN();
+    expect(() => createChannel('graded').feedback(m.value({ other: 1 }), m, ctx())).toThrow(/finite/);
+    expect(() => parseMetric({ expression: 'x', direction: 'sideways', threshold: 0 }, ['x'])).toThrow(MetricError);
   });
 
-  it('passes at the threshold itself, like a zero check margin', () => {
-    expect(metricPasses(0.5, 'lower', 0.5)).toBe(true);
-    expect(metricPasses(0.51, 'lower', 0.5)).toBe(false);
-    expect(metricPasses(2, 'higher', 2)).toBe(true);
-    expect(metricPasses(1.9, 'higher', 2)).toBe(false);
+  it('passes at the threshold itself, like a zero check margin; NaN never passes', () => {
+    expect(metricPasses(lower, 0.5)).toBe(true);
+    expect(metricPasses(lower, 0.51)).toBe(false);
+    expect(metricPasses(higher, 2)).toBe(true);
+    expect(metricPasses(higher, 1.9)).toBe(false);
+    expect(metricPasses(lower, NaN)).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Stream } from '../../src/core/rng.ts';
 import { resolveParams, WorldRuntime } from '../../src/core/runtime.ts';
 import { createChannel, type FeedbackChannel } from '../../src/feedback/channels.ts';
-import { compileMetric, metricOf, type MetricSense } from '../../src/feedback/metric.ts';
+import { compileMetric, metricFromMeasurement, type MetricSense } from '../../src/metrics/index.ts';
 import { CemLearner, cemFamily, type CemConfig } from '../../src/learners/cem.ts';
 import type { Experience, LearnerEnv } from '../../src/learners/types.ts';
 import { projectile } from '../../worlds/projectile.ts';
@@ -50,7 +50,7 @@ describe('cem on the projectile world (in process, default parameters, metric re
   it('passes ground truth on every task with binary feedback too, at a small budget', () => {
     const params = resolveParams(projectile, {});
     const rt = new WorldRuntime(projectile);
-    const metric = compileMetric({ measurement: 'restError', direction: 'lower', threshold: params.zoneHalfWidth as number });
+    const metric = compileMetric(metricFromMeasurement('restError', 'lower', params.zoneHalfWidth as number));
     const env: LearnerEnv = { world: 'projectile', actionSpace: projectile.actionSpace(params as never), featureNames: projectile.featureNames!(params as never) };
     const GENERATIONS = 40;
     const summary: Record<string, unknown>[] = [];
@@ -67,7 +67,7 @@ describe('cem on the projectile world (in process, default parameters, metric re
           tasks.forEach((task, i) => {
             for (const action of learner.act(Array.from({ length: learner.capacity }, () => features[i]!), rng, 'explore')) {
               const c = rt.run(params, { episode: episode++, task, action }, seed, false);
-              batch.push({ features: features[i]!, action, feedback: channel.feedback(metricOf(metric, c), metric, { taskKey: `t${i}` }), taskKey: `t${i}` });
+              batch.push({ features: features[i]!, action, feedback: channel.feedback(metric.value(c.measurements), metric, { taskKey: `t${i}` }), taskKey: `t${i}` });
             }
           });
           learner.learn(batch, rng);

@@ -73,6 +73,36 @@ describe('PhysicsPool', () => {
     expect(p.stats.replacements).toBeGreaterThanOrEqual(1);
   });
 
+  it('streams batches in episode order through a worker kill, at most 2 batches per lane ahead of delivery', async () => {
+    const p = await pool(2);
+    const episodes: number[] = [];
+    let maxAhead = 0;
+    let killed = false;
+    await p.stream(request, {
+      batchSize: 10,
+      onBatch: (cs) => {
+        for (const c of cs) episodes.push(c.episode);
+      },
+      onProgress: (done) => {
+        // Episodes finished but not yet delivered: a slow (re-run) batch makes later ones wait.
+        maxAhead = Math.max(maxAhead, done - episodes.length);
+        if (!killed && p.workerStates()[0] === 'busy') {
+          p.kill(0);
+          killed = true;
+        }
+      },
+    });
+    expect(killed).toBe(true);
+    expect(episodes).toEqual([...Array(400).keys()]);
+    // 2 workers × 2 pipeline lanes × 2 batches ahead per lane × 10 episodes.
+    expect(maxAhead).toBeLessThanOrEqual(80);
+  });
+
+  it('a stream whose consumer throws rejects with that error', async () => {
+    const p = await pool(2);
+    await expect(p.stream(request, { batchSize: 50, onBatch: () => { throw new Error('consumer failed'); } })).rejects.toThrow('consumer failed');
+  });
+
   it.each(['throw', 'hang', 'exit'] as const)('recovers from a first-generation %s fault', async (fault) => {
     const p = await pool(2, { fault, afterBatches: 1, deadlineMs: () => 1500 });
     const r = await p.run(request);

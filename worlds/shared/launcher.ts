@@ -5,6 +5,7 @@
  * Coordinates in metres: x to the right, y up, ground surface at y = 0, launch point at
  * (0, launchHeight). matter-js's y axis points down; the conversion lives here only.
  */
+import { Box } from '../../src/core/box.ts';
 import Matter from 'matter-js';
 import { z } from 'zod';
 import type { Stream } from '../../src/core/rng.ts';
@@ -236,7 +237,8 @@ export class LauncherScene {
 
 /** The passive scene of a launcher world: one random throw (within the action box), then hands off. */
 export function launcherPassive(p: LauncherParams, rng: Stream): PassiveScene {
-  return new LauncherScene(p).passive(rng.uniform(THROW_LOW[0], THROW_HIGH[0]), rng.uniform(THROW_LOW[1], THROW_HIGH[1]));
+  const [angle, speed] = Box.sample({ low: THROW_LOW, high: THROW_HIGH }, rng);
+  return new LauncherScene(p).passive(angle, speed);
 }
 
 /** Draws a target centre for a split: probe tasks reach up to 50% beyond the train range. */

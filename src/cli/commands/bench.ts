@@ -2,8 +2,9 @@
 import { benchPhysics } from '../../bench/physics.ts';
 import { benchLearn } from '../../bench/learn.ts';
 import { initTfNode } from '../../learners/tf-node.ts';
-import { createNodePool, defaultWorkerCount } from '../../../workers/node-pool.ts';
+import { createNodePool } from '../../../workers/node-pool.ts';
 import { parseOption, wholeNumber } from '../input.ts';
+import { parseWorkers, workersOption } from '../shared.ts';
 import type { CliCommand } from '../command.ts';
 
 export const bench: CliCommand = {
@@ -15,12 +16,12 @@ export const bench: CliCommand = {
       .description('Raw matter-js loop vs the sandbox in one worker vs the pool, on the projectile scene.')
       .option('--episodes <n>', 'episodes per timing', '6000')
       .option('--repeats <n>', 'timings per variant (best is kept)', '3')
-      .option('--workers <w>', 'pool size (default: one per core)')
+      .addOption(workersOption('pool size (default: one per core)'))
       .option('--json', 'print one JSON object')
       .action(async (o: { episodes: string; repeats: string; workers?: string; json?: boolean }) => {
         const episodes = parseOption('--episodes', wholeNumber('--episodes', 100, 1_000_000), o.episodes);
         const repeats = parseOption('--repeats', wholeNumber('--repeats', 1, 20), o.repeats);
-        const workers = o.workers === undefined ? defaultWorkerCount() : parseOption('--workers', wholeNumber('--workers', 1, 64), o.workers);
+        const workers = parseWorkers(o.workers);
         const r = await benchPhysics({ episodes, repeats, workers, makePool: (n) => createNodePool(n) });
         if (o.json) {
           const { rawEpisodesPerSecond, oneWorkerEpisodesPerSecond, poolEpisodesPerSecond, ratioToRaw, poolSpeedup } = r;

@@ -1,6 +1,6 @@
 /** `mirage-lab demo`: the default scenario (see ../demo.ts). */
 import { demo as runDemo } from '../demo.ts';
-import { simulate } from './simulate.ts';
+import { simulateOnNodePool } from './simulate.ts';
 import type { CliCommand } from '../command.ts';
 
 export const demo: CliCommand = {
@@ -9,6 +9,6 @@ export const demo: CliCommand = {
     program
       .command('demo')
       .description('The default scenario: the worlds, a random baseline, and one learner taught by graded vs binary feedback.')
-      .action(async () => runDemo(io.out, simulate));
+      .action(async () => runDemo(io.out, simulateOnNodePool));
   },
 };

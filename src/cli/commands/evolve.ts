@@ -3,35 +3,44 @@ import { z } from 'zod';
 import { InputError } from '../../core/runtime.ts';
 import { getWorld } from '../../../worlds/index.ts';
 import { initTfNode } from '../../learners/tf-node.ts';
-import { runEvolve, SAFEGUARD_KINDS, validateEvolveConfig } from '../../experiments/evolve.ts';
+import { evolveConfigSchema, runEvolve, validateEvolveConfig } from '../../experiments/evolve.ts';
 import { decisionLine, frontierLines, GENERATION_HEADER, generationRow, summaryLines } from '../../experiments/evolve-report.ts';
-import { runAlphaSweep } from '../../experiments/sweep.ts';
-import { decimalNumber, parseOption, parseSets, validateSets, wholeNumber } from '../input.ts';
+import { runAlphaSweep, SWEEP_ALPHAS } from '../../experiments/sweep.ts';
+import { parseOption, parseSets, validateSets } from '../input.ts';
+import { schemaOption } from '../schema-options.ts';
 import { collect, shortText } from '../shared.ts';
 import type { CliCommand } from '../command.ts';
+
+const opt = {
+  // No choice list: not every registered world fits evolve (see the description); getWorld validates.
+  world: schemaOption(evolveConfigSchema, 'world', { arg: 'id', required: true }),
+  alpha: schemaOption(evolveConfigSchema, 'alpha', { arg: 'a' }),
+  generations: schemaOption(evolveConfigSchema, 'generations', { arg: 'g' }),
+  population: schemaOption(evolveConfigSchema, 'population', { arg: 'p' }),
+  anchorBudget: schemaOption(evolveConfigSchema, 'anchorBudget', { arg: 'b' }),
+  safeguard: schemaOption(evolveConfigSchema, 'safeguard', { arg: 'kind' }),
+  proposer: schemaOption(evolveConfigSchema, 'proposer', { arg: 'kind' }),
+  episodes: schemaOption(evolveConfigSchema, 'episodesPerGeneration', { flag: '--episodes', arg: 'n' }),
+  warmup: schemaOption(evolveConfigSchema, 'warmup', { arg: 'g' }),
+  seed: schemaOption(evolveConfigSchema, 'seed', { arg: 's', description: 'run seed' }),
+};
+/** The seeds of a sweep: each a valid run seed. */
+const sweepSeed = schemaOption(evolveConfigSchema, 'seed', { flag: '--seeds' });
 
 export const evolve: CliCommand = {
   name: 'evolve',
   register: (program, { io }) => {
-    program
+    const cmd = program
       .command('evolve')
-      .description('Evolve learners and their metric under the anchor gate; prints proxy, anchor and probe ground truth, drift and bias per generation.')
-      .requiredOption('--world <id>', 'world id')
-      .option('--alpha <a>', 'gate strength α in [0, 1] (0: anything goes, 1: locked to the ground-truth check); required unless --sweep')
-      .option('--generations <g>', 'generations', '30')
-      .option('--population <p>', 'learners in the population', '6')
-      .option('--anchor-budget <b>', 'ground-truth verdicts the safeguard may buy per generation (default 24 + 4 × anchor tasks)')
-      .option('--safeguard <kind>', `${SAFEGUARD_KINDS.join(' | ')}`, 'agreement')
-      .option('--proposer <kind>', 'random | bandit', 'bandit')
-      .option('--episodes <n>', 'training episodes per member per generation', '256')
-      .option('--warmup <g>', 'generations on the start metric before metrics are proposed', '3')
-      .option('--seed <s>', 'run seed', '0')
+      .description('Evolve learners and their metric under the anchor gate; prints proxy, anchor and probe ground truth, drift and bias per generation.');
+    for (const o of Object.values(opt)) cmd.addOption(o.option);
+    cmd
       .option('--set <param=value>', 'override a world parameter (repeatable)', collect, [])
       // Start metric (issue 15): its direction comes from the measurements' declarations unless given.
       .option('--metric <expression>', "start metric expression (default: the world's default metric); needs --threshold")
       .option('--direction <dir>', 'lower | higher (default: from the measurements --metric reads; required when they declare none or disagree)')
       .option('--threshold <x>', 'pass threshold of --metric')
-      .option('--sweep', `run the α sweep (0, 0.25, 0.5, 0.75, 1) over --seeds and print the trade-off frontier`)
+      .option('--sweep', `run the α sweep (${SWEEP_ALPHAS.join(', ')}) over --seeds and print the trade-off frontier (no --alpha)`)
       .option('--seeds <list>', 'seeds of the sweep, comma-separated', '1,2,3')
       .option('--json', 'print one JSON object')
       .action(async (o: { world: string; alpha?: string; generations: string; population: string; anchorBudget?: string; safeguard: string; proposer: string; episodes: string; warmup: string; seed: string; set: string[]; metric?: string; direction?: string; threshold?: string; sweep?: boolean; seeds: string; json?: boolean }) => {
@@ -52,19 +61,19 @@ export const evolve: CliCommand = {
         const base = {
           ...startMetric,
           world: world.id,
-          generations: parseOption('--generations', wholeNumber('--generations', 1, 1000), o.generations),
-          population: parseOption('--population', wholeNumber('--population', 2, 64), o.population),
-          ...(o.anchorBudget !== undefined ? { anchorBudget: parseOption('--anchor-budget', wholeNumber('--anchor-budget', 0, 1_000_000), o.anchorBudget) } : {}),
-          safeguard: parseOption('--safeguard', z.enum(SAFEGUARD_KINDS), o.safeguard),
-          proposer: parseOption('--proposer', z.enum(['random', 'bandit']), o.proposer),
-          episodesPerGeneration: parseOption('--episodes', wholeNumber('--episodes', 1, 1_000_000), o.episodes),
-          warmup: parseOption('--warmup', wholeNumber('--warmup', 0, 1000), o.warmup),
+          generations: opt.generations.parse(o.generations),
+          population: opt.population.parse(o.population),
+          ...(o.anchorBudget !== undefined ? { anchorBudget: opt.anchorBudget.parse(o.anchorBudget) } : {}),
+          safeguard: opt.safeguard.parse(o.safeguard),
+          proposer: opt.proposer.parse(o.proposer),
+          episodesPerGeneration: opt.episodes.parse(o.episodes),
+          warmup: opt.warmup.parse(o.warmup),
           params: validateSets(world.params, parseSets(o.set)),
         };
         await initTfNode();
         if (o.sweep) {
-          if (o.alpha !== undefined) throw new InputError('--alpha', o.alpha, 'no --alpha with --sweep (the sweep runs α = 0, 0.25, 0.5, 0.75, 1)');
-          const seeds = o.seeds.split(',').map((x) => parseOption('--seeds', wholeNumber('--seeds', 0, Number.MAX_SAFE_INTEGER), x));
+          if (o.alpha !== undefined) throw new InputError('--alpha', o.alpha, `no --alpha with --sweep (the sweep runs α = ${SWEEP_ALPHAS.join(', ')})`);
+          const seeds = o.seeds.split(',').map((x) => sweepSeed.parse(x));
           if (seeds.length > 20) throw new InputError('--seeds', o.seeds, 'at most 20 seeds');
           validateEvolveConfig({ ...base, alpha: 0, seed: seeds[0] });
           const sweep = await runAlphaSweep(base, { seeds }, (r, done, total) => {
@@ -75,7 +84,7 @@ export const evolve: CliCommand = {
           return;
         }
         if (o.alpha === undefined) throw new InputError('--alpha', null, 'a number from 0 to 1 (or --sweep)');
-        const config = { ...base, alpha: parseOption('--alpha', decimalNumber(0, 1), o.alpha), seed: parseOption('--seed', wholeNumber('--seed', 0, Number.MAX_SAFE_INTEGER), o.seed) };
+        const config = { ...base, alpha: opt.alpha.parse(o.alpha), seed: opt.seed.parse(o.seed) };
         validateEvolveConfig(config);
         if (!o.json) io.out(GENERATION_HEADER);
         const record = await runEvolve(config, (g, decisions) => {

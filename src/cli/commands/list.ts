@@ -1,36 +1,7 @@
 /** `mirage-lab list`: the registered worlds with their parameters, measurements and checks. */
-import { z } from 'zod';
-import { paramRanges } from '../../core/checkWorld.ts';
-import type { AnyWorld } from '../../core/types.ts';
+import { describeWorld } from '../../core/describe.ts';
 import { WORLDS } from '../../../worlds/index.ts';
 import type { CliCommand } from '../command.ts';
-
-/** Describes a world for `list`: parameters (from its schema), measurements, checks. */
-export function describeWorld(w: AnyWorld) {
-  const json = z.toJSONSchema(w.params, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { default?: unknown; description?: string; enum?: unknown[] }> };
-  const ranges = paramRanges(w);
-  const params = Object.entries(json.properties ?? {}).map(([name, s]) => ({
-    name,
-    default: s.default,
-    ...(ranges[name]?.min !== undefined ? { min: ranges[name]?.min } : {}),
-    ...(ranges[name]?.max !== undefined ? { max: ranges[name]?.max } : {}),
-    ...(s.enum ? { options: s.enum } : {}),
-    ...(ranges[name]?.type === 'integer' ? { integer: true } : {}),
-    doc: s.description ?? '',
-  }));
-  const defaults = w.params.parse({});
-  return {
-    id: w.id,
-    version: w.version,
-    title: w.title,
-    description: w.description,
-    params,
-    actionSpace: w.actionSpace(defaults),
-    measurements: w.measurements,
-    checks: w.checks.checks.map((c) => ({ name: c.name, doc: c.doc })),
-    checksHash: w.checks.hash,
-  };
-}
 
 export const list: CliCommand = {
   name: 'list',

@@ -2,30 +2,34 @@
 import { z } from 'zod';
 import { paramRanges } from '../../core/checkWorld.ts';
 import { InputError } from '../../core/runtime.ts';
-import { getWorld } from '../../../worlds/index.ts';
-import { validateTrainConfig } from '../../experiments/train.ts';
+import { getWorld, WORLDS } from '../../../worlds/index.ts';
+import { trainConfigSchema, validateTrainConfig } from '../../experiments/train.ts';
 import { CHANNEL_KINDS, SCHEDULES } from '../../feedback/channels.ts';
-import { getLearnerFamily } from '../../learners/registry.ts';
+import { getLearnerFamily, LEARNER_IDS } from '../../learners/registry.ts';
 import { trainInWorker } from '../../../workers/learner-node.ts';
-import { parseOption, parseSets, validateSets, wholeNumber } from '../input.ts';
+import { parseSets, validateSets } from '../input.ts';
+import { schemaOption } from '../schema-options.ts';
 import { collect, progressBar } from '../shared.ts';
 import type { CliCommand } from '../command.ts';
+
+const opt = {
+  world: schemaOption(trainConfigSchema, 'world', { arg: 'id', choices: WORLDS.map((w) => w.id), required: true }),
+  learner: schemaOption(trainConfigSchema, 'learner', { arg: 'id', choices: LEARNER_IDS, required: true }),
+  feedback: schemaOption(trainConfigSchema, 'feedback', { arg: 'channel', description: 'feedback channel', choices: CHANNEL_KINDS }),
+  metric: schemaOption(trainConfigSchema, 'metric', { arg: 'expression' }),
+  direction: schemaOption(trainConfigSchema, 'direction', { arg: 'dir' }),
+  threshold: schemaOption(trainConfigSchema, 'threshold', { arg: 'x' }),
+  schedule: schemaOption(trainConfigSchema, 'schedule', { arg: 'name', description: 'schedule (with --feedback scheduled)', choices: SCHEDULES }),
+  episodes: schemaOption(trainConfigSchema, 'episodes', { arg: 'n' }),
+  seed: schemaOption(trainConfigSchema, 'seed', { arg: 's', description: 'run seed' }),
+};
 
 export const train: CliCommand = {
   name: 'train',
   register: (program, { io }) => {
-    program
-      .command('train')
-      .description('Train a learner on a world through one feedback channel; prints the learning curve.')
-      .requiredOption('--world <id>', 'world id')
-      .requiredOption('--learner <id>', 'learner family id')
-      .option('--feedback <channel>', 'binary | hotcold | graded | scheduled', 'graded')
-      .option('--metric <expression>', "metric expression over measurements (default: the world's default metric)")
-      .option('--direction <dir>', 'lower | higher (default: the default metric\'s, or the one the measurements of --metric declare; required when they declare none or disagree)')
-      .option('--threshold <x>', 'pass threshold for binary feedback')
-      .option('--schedule <name>', 'linear | cosine | step (with --feedback scheduled)')
-      .option('--episodes <n>', 'training episodes', '5000')
-      .option('--seed <s>', 'run seed', '0')
+    const cmd = program.command('train').description('Train a learner on a world through one feedback channel; prints the learning curve.');
+    for (const o of Object.values(opt)) cmd.addOption(o.option);
+    cmd
       .option('--set <key=value>', 'a world parameter or a learner hyperparameter (repeatable)', collect, [])
       .option('--json', 'print one JSON object')
       .action(async (o: { world: string; learner: string; feedback: string; metric?: string; direction?: string; threshold?: string; schedule?: string; episodes: string; seed: string; set: string[]; json?: boolean }) => {
@@ -42,17 +46,17 @@ export const train: CliCommand = {
           else if (learnerKeys.has(k)) learnerConfig[k] = v;
           else throw new InputError('--set', k, `a parameter of ${world.id} (${[...worldKeys].join(', ')}) or of ${family.id} (${[...learnerKeys].join(', ')})`);
         }
-        const threshold = o.threshold === undefined ? undefined : parseOption('--threshold', z.coerce.number().refine(Number.isFinite, 'a finite number'), o.threshold);
+        const threshold = o.threshold === undefined ? undefined : opt.threshold.parse(o.threshold);
         const config = {
           world: o.world,
           learner: o.learner,
-          feedback: parseOption('--feedback', z.enum(CHANNEL_KINDS), o.feedback),
+          feedback: opt.feedback.parse(o.feedback),
           ...(o.metric !== undefined ? { metric: o.metric } : {}),
-          ...(o.direction !== undefined ? { direction: parseOption('--direction', z.enum(['lower', 'higher']), o.direction) } : {}),
+          ...(o.direction !== undefined ? { direction: opt.direction.parse(o.direction) } : {}),
           ...(threshold !== undefined ? { threshold } : {}),
-          ...(o.schedule !== undefined ? { schedule: parseOption('--schedule', z.enum(SCHEDULES), o.schedule) } : {}),
-          episodes: parseOption('--episodes', wholeNumber('--episodes', 1, 10_000_000), o.episodes),
-          seed: parseOption('--seed', wholeNumber('--seed', 0, Number.MAX_SAFE_INTEGER), o.seed),
+          ...(o.schedule !== undefined ? { schedule: opt.schedule.parse(o.schedule) } : {}),
+          episodes: opt.episodes.parse(o.episodes),
+          seed: opt.seed.parse(o.seed),
           params: validateSets(world.params, params),
           learnerConfig,
         };
