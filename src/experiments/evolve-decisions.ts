@@ -30,7 +30,33 @@
  * failed). The same metric (expression, direction, threshold) always keeps the same id.
  */
 import { metricToSpec, type Metric } from '../metrics/index.ts';
-import type { DecisionRecord, GenerationRecord, MetricLineage } from './evolve.ts';
+
+/** A metric of the lineage (the start metric and every one put in force). */
+export interface MetricLineage {
+  readonly id: string;
+  /** Generation from which it was in force. */
+  readonly from: number;
+  readonly expression: string;
+  readonly direction: 'lower' | 'higher';
+  readonly threshold: number;
+  readonly parent: string | null;
+  readonly operator: string;
+}
+
+/** What the audit reads of a generation record (evolve.ts's GenerationRecord has these fields). */
+interface GenerationRecord {
+  readonly gen: number;
+  readonly metric: string;
+  readonly direction: string;
+  readonly threshold: number;
+}
+
+/** What the audit reads of a decision record (evolve.ts's DecisionRecord has these fields). */
+interface DecisionRecord extends GenerationRecord {
+  readonly kind: 'proposal' | 'revalidation' | 'fallback';
+  readonly outcome: string;
+  readonly inForceFrom: number | null;
+}
 
 /** A metric as a spec (`expression`) or as run records name it (`metric`: the expression text). */
 type MetricLike = { readonly direction: string; readonly threshold: number } & ({ readonly expression: string } | { readonly metric: string });

@@ -83,7 +83,7 @@ import type { Experience, Learner, LearnerEnv, LearnerState } from '../learners/
 import { compile, directionRequiredText, MetricError, metricPasses, metricToSpec, measurementsUsed, parse, parseMetric, resolveDirection, type Metric, type MetricSpec } from '../metrics/index.ts';
 import { DEFAULT_META, DEFAULT_PBT, inheritState, MetaAgent, PROPOSER_KINDS, type ChannelChoice, type LearnerChange, type MeasurementRecord, type MetricCandidate, type PbtOptions } from '../meta/index.ts';
 import { getWorld } from '../../worlds/index.ts';
-import { MetricBook, metricKey } from './evolve-decisions.ts';
+import { MetricBook, metricKey, type MetricLineage } from './evolve-decisions.ts';
 
 /** Safeguard ids of the CLI and config. */
 export const SAFEGUARD_KINDS = ['agreement', 'non-regression', 'quarantine'] as const;
@@ -226,16 +226,7 @@ export interface DecisionRecord {
 }
 
 /** A metric of the lineage (the start metric and every adopted one). */
-export interface MetricLineage {
-  readonly id: string;
-  /** Generation from which it was in force. */
-  readonly from: number;
-  readonly expression: string;
-  readonly direction: 'lower' | 'higher';
-  readonly threshold: number;
-  readonly parent: string | null;
-  readonly operator: string;
-}
+export type { MetricLineage } from './evolve-decisions.ts';
 
 /** A learner lineage event (PBT copy; `restart` when the weights could not be carried over). */
 export interface LearnerLineage {
