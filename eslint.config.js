@@ -16,7 +16,7 @@ const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'indexedD
 );
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'runs/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'runs/**', 'coverage/**', 'reports/**', '.stryker-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

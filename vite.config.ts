@@ -1,8 +1,10 @@
 import { defineConfig } from 'vite';
 
-// The web app arrives with the UI issue; this config already serves the physics worker as an
-// ES module worker so the same worker code runs in the browser and in Node.
+// The app (index.html → src/ui/main.ts) and the browser test pages. `base: './'` makes every
+// asset URL relative, so dist/ works from any static host and any sub-path. Workers are ES
+// modules so the same worker code runs in the browser and in Node.
 export default defineConfig({
+  base: './',
   worker: { format: 'es' },
-  build: { target: 'es2022' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
 });

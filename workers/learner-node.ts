@@ -1,6 +1,8 @@
 /**
- * Node side of the learner worker: runs one training experiment in a worker_threads worker and
- * turns a crash into a rejected promise (comlink alone would leave the call pending forever).
+ * Node side of the learner worker: a supervised pool of learner workers (physics and learner
+ * jobs, with the physics pool's supervision: a worker that dies or hangs is replaced and its job
+ * re-run), and `trainInWorker`, one training experiment in a fresh worker that turns a crash
+ * into a rejected promise (comlink alone would leave the call pending forever).
  */
 import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
@@ -10,6 +12,10 @@ import untypedNodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { InputError } from '../src/core/errors.ts';
 import type { CurvePoint, TrainResult } from '../src/experiments/train.ts';
 import type { LearnerApi } from './learner-api.ts';
+import type { InjectedFault } from './node-pool.ts';
+import { PhysicsPool, poolBatchRunner, type PoolOptions, type WorkerFactory } from './pool.ts';
+import type { BatchRunner } from '../src/core/checkWorld.ts';
+import type { LearnerRunner } from '../src/experiments/types.ts';
 
 const nodeEndpoint = untypedNodeEndpoint as (worker: Worker) => Endpoint;
 const WORKER_URL = new URL('./learner.node-worker.mjs', import.meta.url);
@@ -35,4 +41,61 @@ export async function trainInWorker(config: unknown, onPoint?: (p: CurvePoint, t
     api[Comlink.releaseProxy]();
     await worker.terminate();
   }
+}
+
+/** Options of `createLearnerPool` (fault injection is for the supervision tests). */
+export interface LearnerPoolOptions extends Omit<PoolOptions, 'workers' | 'factory'> {
+  /** Deadline of one learner job. Default 10 minutes: only a real hang trips it. */
+  readonly jobDeadlineMs?: number;
+  /** Fault to inject into `job` calls: 'throw', 'hang' (never answers), 'exit' (process.exit(3) mid-job). */
+  readonly fault?: InjectedFault;
+  /** The fault strikes on job call afterJobs + 1 of a faulty worker. Default 0. */
+  readonly afterJobs?: number;
+  /** Indices of the workers that get the fault. Default: all. */
+  readonly faultWorkers?: readonly number[];
+}
+
+/** A pool of learner workers, seen as what experiments take: physics, learner jobs, and close. */
+export interface LearnerPool {
+  readonly pool: PhysicsPool<LearnerApi>;
+  /** Physics on the pool: each request split across the workers. */
+  readonly batch: BatchRunner;
+  /** Learner jobs on the pool, supervised; as many in parallel as there are workers. */
+  readonly learners: LearnerRunner;
+  close(): Promise<void>;
+}
+
+/** A WorkerFactory for learner workers as Node worker_threads (only generation 0 carries an injected fault, so a replacement heals). */
+export function learnerWorkerFactory(opts: Pick<LearnerPoolOptions, 'fault' | 'afterJobs' | 'faultWorkers'> = {}): WorkerFactory {
+  return {
+    spawn(index, generation) {
+      const faulty = opts.fault !== undefined && (opts.faultWorkers === undefined || opts.faultWorkers.includes(index)) && generation === 0;
+      const worker = new Worker(WORKER_URL, { workerData: faulty ? { fault: opts.fault, afterJobs: opts.afterJobs ?? 0 } : {} });
+      return {
+        endpoint: nodeEndpoint(worker),
+        terminate: async () => {
+          await worker.terminate();
+        },
+        onExit: (cb) => worker.once('exit', (code) => cb(`exit code ${code}`)),
+        onError: (cb) => worker.on('error', (err) => cb(`${err.name}: ${err.message}`)),
+      };
+    },
+  };
+}
+
+/** Starts `workers` learner workers (each also a physics worker) under the pool's supervision. */
+export async function createLearnerPool(workers: number, opts: LearnerPoolOptions = {}): Promise<LearnerPool> {
+  const { fault, afterJobs, faultWorkers, jobDeadlineMs = 600_000, startDeadlineMs = 180_000, ...poolOpts } = opts;
+  // A learner worker loads tfjs and every learner before its first ping: on a loaded machine
+  // that took over 30 s (the physics pool's default start deadline), so it gets longer.
+  const pool = await PhysicsPool.create<LearnerApi>({ ...poolOpts, startDeadlineMs, workers, factory: learnerWorkerFactory({ fault, afterJobs, faultWorkers }) });
+  return {
+    pool,
+    batch: poolBatchRunner(pool),
+    learners: {
+      workers: pool.size,
+      run: (job) => pool.invoke((api) => api.job(job.kind, job.input), { deadlineMs: jobDeadlineMs, what: `learner job '${job.kind}'` }),
+    },
+    close: () => pool.close(),
+  };
 }

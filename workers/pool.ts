@@ -10,6 +10,7 @@
 import * as Comlink from 'comlink';
 import type { BatchRequest, BatchResult } from '../src/core/runtime.ts';
 import type { Consequence } from '../src/core/types.ts';
+import type { BatchRunner } from '../src/core/checkWorld.ts';
 import type { PhysicsApi, PingResult } from './physics-api.ts';
 
 /** One spawned worker, as the pool needs to see it. */
@@ -146,8 +147,20 @@ function errorText(err: unknown): string {
   return String(err);
 }
 
-/** A supervised pool of physics workers; results never depend on how many there are. */
-export class PhysicsPool {
+/** What `invoke` needs to know of one supervised call. */
+export interface InvokeOptions {
+  /** Deadline of one attempt. */
+  readonly deadlineMs: number;
+  /** What the call does, for the error after the last retry ("world x, episodes a..b"). */
+  readonly what: string;
+}
+
+/**
+ * A supervised pool of physics workers; results never depend on how many there are. `Api` is
+ * what its workers expose beyond the physics API (learner workers also run learner jobs, see
+ * `invoke`), so one pool can serve an experiment's physics and its learner jobs.
+ */
+export class PhysicsPool<Api extends PhysicsApi = PhysicsApi> {
   private readonly slots: WorkerSlot[] = [];
   private readonly generations: number[] = [];
   private readonly startFailures: number[] = [];
@@ -168,9 +181,9 @@ export class PhysicsPool {
   }
 
   /** Spawns the workers and waits until each answers a ping with the deterministic Math on. */
-  static async create(opts: PoolOptions): Promise<PhysicsPool> {
+  static async create<A extends PhysicsApi = PhysicsApi>(opts: PoolOptions): Promise<PhysicsPool<A>> {
     if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new Error(`physics pool: workers must be an integer ≥ 1, got ${opts.workers}`);
-    const pool = new PhysicsPool(opts);
+    const pool = new PhysicsPool<A>(opts);
     const first: Promise<void>[] = [];
     for (let i = 0; i < opts.workers; i++) {
       pool.generations.push(0);
@@ -210,13 +223,23 @@ export class PhysicsPool {
 
   /** Runs one batch on an idle worker, supervised: retried on a fresh worker if its worker fails. */
   async runBatch(req: BatchRequest): Promise<BatchResult> {
-    const ms = this.deadlineMs(episodeCount(req));
+    return this.invoke((api) => api.runBatch(req), { deadlineMs: this.deadlineMs(episodeCount(req)), what: `world "${req.world}", ${describeEpisodes(req)}` });
+  }
+
+  /**
+   * One call on a worker with the pool's supervision: raced against the worker's death and the
+   * deadline; a worker that dies, throws or hangs is replaced and the call re-run on another
+   * worker (at most `maxRetries` times). Only for calls whose result depends on their input alone
+   * (a physics batch, a learner job), so a re-run gives the same answer.
+   */
+  async invoke<T>(fn: (api: Comlink.Remote<Api>) => Promise<T>, opts: InvokeOptions): Promise<T> {
+    const ms = opts.deadlineMs;
     let lastCause = 'no attempt made';
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       if (attempt > 0) this.retries++;
       const m = await this.acquire();
       try {
-        const result = await this.call(m, () => m.api.runBatch(req), ms);
+        const result = await this.call(m, () => fn(m.api as unknown as Comlink.Remote<Api>), ms);
         this.release(m);
         return result;
       } catch (err) {
@@ -231,9 +254,7 @@ export class PhysicsPool {
         this.retire(m, lastCause);
       }
     }
-    throw new Error(
-      `physics pool: world "${req.world}", ${describeEpisodes(req)} failed ${this.maxRetries + 1} times; last cause: ${lastCause}`,
-    );
+    throw new Error(`physics pool: ${opts.what} failed ${this.maxRetries + 1} times; last cause: ${lastCause}`);
   }
 
   /** Runs a request of any size split into batches across the workers; consequences come back in episode order. */
@@ -473,4 +494,9 @@ export function webWorkerFactory(make: (index: number, generation: number) => Wo
       };
     },
   };
+}
+
+/** A pool as the BatchRunner experiments take: each request split into batches across the workers. */
+export function poolBatchRunner(pool: PhysicsPool<PhysicsApi>): BatchRunner {
+  return { runBatch: (req) => pool.run(req), close: () => pool.close() };
 }

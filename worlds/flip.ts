@@ -15,6 +15,7 @@
 import { Box } from '../src/core/box.ts';
 import Matter from 'matter-js';
 import { z } from 'zod';
+import type { WorldView } from '../src/core/view.ts';
 import { SPLITS, type MeasurementSpec, type PassiveScene } from '../src/core/types.ts';
 import { defineWorld } from '../src/core/world.ts';
 import { createEngine, engineToMps, mpsToEngine, restoreSnapshot, step, STEP_S, takeSnapshot, UNITS_PER_M, type EngineSnapshot } from './shared/engine.ts';
@@ -196,6 +197,22 @@ function clearOfA(p: FlipParams, bX: number): number {
   return Math.max(bX, p.aLength / 2 + p.bWidth / 2 + 0.05);
 }
 
+/** What the app draws: the ground, block B's start and both blocks moved by their channels. */
+function view(p: FlipParams, t: z.infer<typeof task>): WorldView {
+  const far = Math.max(p.bMax, t.bX) + p.bWidth + 0.8;
+  return {
+    bounds: { x0: -p.aLength, x1: far, y0: -0.15, y1: Math.max(1, (far + p.aLength) * 0.35) },
+    shapes: [
+      { kind: 'rect', role: 'ground', x: far / 2, y: -0.05, w: far + 2 * p.aLength + 2, h: 0.1 },
+      { kind: 'rect', role: 'zone', x: t.bX, y: 0.01, w: p.bWidth, h: 0.02 },
+    ],
+    bodies: [
+      { name: 'B', shape: { kind: 'box', w: p.bWidth, h: p.bHeight }, x: 'bx', y: 'by', angle: 'bAngle', trail: false },
+      { name: 'A', shape: { kind: 'box', w: p.aLength, h: p.aThickness }, x: 'ax', y: 'ay', angle: 'aAngle', trail: true },
+    ],
+  };
+}
+
 /** The flip world definition. */
 export const flip = defineWorld({
   id: 'flip',
@@ -236,6 +253,7 @@ export const flip = defineWorld({
     const t = flip.sampleTask(rng, 'train', p);
     return new FlipScene(p).passive(clearOfA(p, t.bX), ...Box.sample({ low: ACTION_LOW, high: ACTION_HIGH }, rng));
   },
+  view,
   createSimulator(p) {
     const scene = new FlipScene(p);
     return {

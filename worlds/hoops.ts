@@ -12,6 +12,7 @@
  */
 import { Box } from '../src/core/box.ts';
 import { z } from 'zod';
+import type { WorldView } from '../src/core/view.ts';
 import { SPLITS, type MeasurementSpec } from '../src/core/types.ts';
 import { defineWorld } from '../src/core/world.ts';
 import { STEP_S } from './shared/engine.ts';
@@ -109,6 +110,31 @@ function buildScene(p: HoopsParams): ThrowScene {
   return new ThrowScene(p, terrain);
 }
 
+/** What the app draws: ground, the icy valley, its hoops, the goal zone and the bean bag. */
+function view(p: HoopsParams, t: z.infer<typeof task>): WorldView {
+  const a = p.valleyStart;
+  const b = p.valleyStart + p.valleyWidth;
+  const goal = goalCentre(p, t.goalX);
+  const far = Math.max(p.goalMax, goal) + p.zoneHalfWidth + 1.5;
+  const floor = [0, 1, 2, 3].map((i) => a + (p.valleyWidth * i) / 3);
+  return {
+    bounds: { x0: -1, x1: far, y0: -p.valleyDepth - 0.4, y1: Math.max(p.launchHeight + 1, (far + 1) * 0.45 - p.valleyDepth) },
+    shapes: [
+      { kind: 'rect', role: 'ground', x: (a - 5) / 2, y: -0.05, w: a + 5, h: 0.1 },
+      { kind: 'rect', role: 'ground', x: (b + far + 2) / 2, y: -0.05, w: far + 2 - b, h: 0.1 },
+      ...floor.slice(0, 3).map((x0, i) => ({ kind: 'line' as const, role: 'hazard' as const, x1: x0, y1: valleyFloor(p, x0), x2: floor[i + 1] as number, y2: valleyFloor(p, floor[i + 1] as number) })),
+      ...Array.from({ length: p.hoops }, (_, i) => {
+        const x = hoopX(p, i);
+        const y0 = valleyFloor(p, x);
+        return { kind: 'line' as const, role: 'hoop' as const, x1: x, y1: y0, x2: x, y2: y0 + p.hoopHeight };
+      }),
+      { kind: 'rect', role: 'zone', x: goal, y: 0.05, w: 2 * p.zoneHalfWidth, h: 0.1 },
+      { kind: 'line', role: 'launcher', x1: 0, y1: 0, x2: 0, y2: p.launchHeight },
+    ],
+    bodies: [{ name: 'beanbag', shape: { kind: 'circle', r: p.radius }, x: 'x', y: 'y', trail: true }],
+  };
+}
+
 /** The hoops world definition. */
 export const hoops = defineWorld({
   id: 'hoops',
@@ -140,6 +166,7 @@ export const hoops = defineWorld({
   },
   // The energy check's scene: a random throw, left to itself (it may slide in the icy valley).
   passive: (p, rng) => buildScene(p).passive(...Box.sample({ low: THROW_LOW, high: THROW_HIGH }, rng)),
+  view,
   createSimulator(p) {
     const a = p.valleyStart;
     const b = p.valleyStart + p.valleyWidth;

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { SPLITS, type GroundTruthCheck, type MeasurementSpec } from '../src/core/types.ts';
 import { defineWorld } from '../src/core/world.ts';
+import { launcherView } from './shared/launcher-view.ts';
 import { LauncherScene, launcherParamShape, launcherPassive, sampleTargetX, shiftedGravity, THROW_HIGH, THROW_LOW, type LauncherParams } from './shared/launcher.ts';
 
 /** The most targets a task can have. */
@@ -86,6 +87,8 @@ export const multiTarget = defineWorld({
   },
   // The energy check's scene: a random throw left to itself.
   passive: (p, rng) => launcherPassive(p, rng),
+  // What the app draws: every target's zone; the trajectory is the first throw's (the one recorded).
+  view: (p, t) => launcherView(p, t.targets.slice(0, p.k)),
   createSimulator(p) {
     const scene = new LauncherScene(p);
     return {

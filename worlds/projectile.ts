@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { SPLITS, type MeasurementSpec } from '../src/core/types.ts';
 import { defineWorld } from '../src/core/world.ts';
+import { launcherView } from './shared/launcher-view.ts';
 import { LauncherScene, launcherParamShape, launcherPassive, sampleTargetX, shiftedGravity, THROW_HIGH, THROW_LOW } from './shared/launcher.ts';
 
 /** Parameters: the shared launcher table. */
@@ -68,6 +69,8 @@ export const projectile = defineWorld({
   },
   // The energy check's scene: a random throw left to itself.
   passive: (p, rng) => launcherPassive(p, rng),
+  // What the app draws: the ground, the launcher, the task's zone and the thrown body.
+  view: (p, t) => launcherView(p, [t.targetX]),
   createSimulator(p) {
     const scene = new LauncherScene(p);
     return {

@@ -17,6 +17,7 @@
  */
 import Matter from 'matter-js';
 import { z } from 'zod';
+import type { WorldView } from '../src/core/view.ts';
 import { SPLITS, type MeasurementSpec, type PassiveScene } from '../src/core/types.ts';
 import { defineWorld } from '../src/core/world.ts';
 import { createEngine, engineToMps, mpsToEngine, restoreSnapshot, step, STEP_S, takeSnapshot, UNITS_PER_M, type EngineSnapshot } from './shared/engine.ts';
@@ -209,6 +210,23 @@ class PusherScene {
   }
 }
 
+/** What the app draws: the floor, the pad, the block (x channel) and the paddle (paddleX channel). */
+function view(p: PusherParams, t: z.infer<typeof task>): WorldView {
+  const far = Math.max(p.padMax, t.padX) + p.padHalfWidth + 0.6;
+  const s = p.blockSize;
+  return {
+    bounds: { x0: -0.5, x1: far, y0: -0.2, y1: Math.max(0.8, (far + 0.5) * 0.3) },
+    shapes: [
+      { kind: 'rect', role: 'ground', x: far / 2, y: -0.05, w: far + 2, h: 0.1 },
+      { kind: 'rect', role: 'zone', x: t.padX, y: 0.01, w: 2 * p.padHalfWidth, h: 0.02 },
+    ],
+    bodies: [
+      { name: 'block', shape: { kind: 'box', w: s, h: s }, x: 'x', y: s / 2, trail: true },
+      { name: 'paddle', shape: { kind: 'box', w: PADDLE_WIDTH, h: s * 0.6 }, x: 'paddleX', y: s / 2, trail: false },
+    ],
+  };
+}
+
 /** The pusher world definition. */
 export const pusher = defineWorld({
   id: 'pusher',
@@ -239,6 +257,7 @@ export const pusher = defineWorld({
   },
   // The energy check's scene: the block released at a random push speed, sliding to a stop.
   passive: (p, rng) => new PusherScene(p).passive(rng.uniform(ACTION_LOW[0], ACTION_HIGH[0])),
+  view,
   createSimulator(p) {
     const scene = new PusherScene(p);
     return {

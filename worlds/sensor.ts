@@ -12,6 +12,7 @@
  */
 import { Box } from '../src/core/box.ts';
 import { z } from 'zod';
+import type { WorldView } from '../src/core/view.ts';
 import { SPLITS, type MeasurementSpec } from '../src/core/types.ts';
 import { defineWorld } from '../src/core/world.ts';
 import { THROW_HIGH, THROW_LOW, shiftedGravity } from './shared/launcher.ts';
@@ -78,6 +79,25 @@ function buildScene(p: SensorParams): { scene: ThrowScene; arrange: (basketX: nu
   return { scene, arrange };
 }
 
+/** What the app draws: ground, the basket's walls, the pressure plate in front and the bean bag. */
+function view(p: SensorParams, t: z.infer<typeof task>): WorldView {
+  const hw = p.basketHalfWidth;
+  const bx = t.basketX;
+  const far = Math.max(p.basketMax, bx) + hw + 1.5;
+  return {
+    bounds: { x0: -1, x1: far, y0: -0.5, y1: Math.max(p.launchHeight + 1, (far + 1) * 0.45) },
+    shapes: [
+      { kind: 'rect', role: 'ground', x: far / 2, y: -0.25, w: far + 4, h: 0.5 },
+      { kind: 'rect', role: 'hazard', x: bx - hw - WALL - p.plateWidth / 2, y: 0.03, w: p.plateWidth, h: 0.06 },
+      { kind: 'rect', role: 'zone', x: bx, y: 0.03, w: 2 * hw, h: 0.06 },
+      { kind: 'rect', role: 'wall', x: bx - hw - WALL / 2, y: p.wallHeight / 2, w: WALL, h: p.wallHeight },
+      { kind: 'rect', role: 'wall', x: bx + hw + WALL / 2, y: p.wallHeight / 2, w: WALL, h: p.wallHeight },
+      { kind: 'line', role: 'launcher', x1: 0, y1: 0, x2: 0, y2: p.launchHeight },
+    ],
+    bodies: [{ name: 'beanbag', shape: { kind: 'circle', r: p.radius }, x: 'x', y: 'y', trail: true }],
+  };
+}
+
 /** The sensor world definition. */
 export const sensor = defineWorld({
   id: 'sensor',
@@ -115,6 +135,7 @@ export const sensor = defineWorld({
     const [angle, speed] = Box.sample({ low: THROW_LOW, high: THROW_HIGH }, rng);
     return scene.passive(angle, speed, () => arrange(t.basketX));
   },
+  view,
   createSimulator(p) {
     const hw = p.basketHalfWidth;
     const { scene, arrange: arrangeAt } = buildScene(p);

@@ -480,6 +480,8 @@ export interface QuarantineSafeguard extends Safeguard {
   fall(): QuarantineFall | null;
   /** Forgets the curve (after the runner acted on a rollback: optimisation restarts). */
   reset(): void;
+  /** Restores a history read from `history` (a resumed run). */
+  restore(history: readonly QuarantinePoint[]): void;
 }
 
 const pooled = (ps: readonly QuarantinePoint[]): { n: number; passes: number } => ps.reduce((a, p) => ({ n: a.n + p.n, passes: a.passes + p.passes }), { n: 0, passes: 0 });
@@ -561,6 +563,9 @@ export function quarantine(options: QuarantineOptions): QuarantineSafeguard {
     fall,
     reset() {
       history = [];
+    },
+    restore(points) {
+      history = points.map((p) => ({ ...p }));
     },
     review(proposal, ctx) {
       const spent0 = ctx.oracle.spent;

@@ -14,6 +14,7 @@ import { policyParamCount, randomLinearPolicy, type PolicySpec } from './policy.
 import { Stream } from './rng.ts';
 import { resolveParams, WorldRuntime, type BatchRequest, type BatchResult, type EpisodeSpec } from './runtime.ts';
 import { isClosedLoop, SPLITS, type AnyWorld, type Consequence, type PassiveScene } from './types.ts';
+import { viewChannels, worldViewSchema } from './view.ts';
 
 /** Something that runs batch requests in a worker (the pool, or a single worker). */
 export interface BatchRunner {
@@ -31,6 +32,8 @@ export interface CheckWorldOptions {
   readonly spawnWorker?: () => Promise<BatchRunner>;
 }
 
+/** Name of the checker's property for the `view` hook. */
+export const VIEW_PROPERTY = 'view is plain data over recorded trajectory channels';
 /** Name of the energy property (reports and tests refer to it). */
 export const ENERGY_PROPERTY = 'energy does not grow over 1,000 passive steps';
 
@@ -340,6 +343,26 @@ export const WORLD_PROPERTIES: readonly WorldProperty[] = [
         });
       }
       if (hashChecks(world.checks.checks as never) !== world.checks.hash) bad.push('content hash does not match the checks');
+      return bad;
+    },
+  },
+  {
+    // The view hook (what the app draws): plain data, valid, and every channel it names is recorded.
+    name: VIEW_PROPERTY,
+    phase: 'on-cases',
+    applies: ({ world }) => (world.view ? RUN : { notApplicable: 'the world declares no view' }),
+    run: ({ world, cases, reference }) => {
+      const bad: string[] = [];
+      cases.forEach((c, i) => {
+        const task = c.spec.task;
+        const params = task.overrides ? resolveParams(world, { ...c.params, ...task.overrides }) : c.params;
+        const view = world.view!(params, task);
+        const parsed = worldViewSchema.safeParse(view);
+        if (!parsed.success) bad.push(`view of ${describeCase(c)}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+        else if (JSON.stringify(structuredClone(view)) !== JSON.stringify(view)) bad.push(`view of ${describeCase(c)} is not plain data`);
+        const recorded = (reference[i] as Consequence).trajectory?.channels ?? {};
+        for (const ch of viewChannels(view)) if (!Object.hasOwn(recorded, ch)) bad.push(`view of ${describeCase(c)} names channel '${ch}', which the trajectory does not record (recorded: ${Object.keys(recorded).join(', ')})`);
+      });
       return bad;
     },
   },

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { Box } from './box.ts';
 import type { Stream } from './rng.ts';
+import type { WorldView } from './view.ts';
 
 /** Task splits: learners see `train`; the gate checks ground truth on `anchor`; `probe` only reports. */
 export const SPLITS = ['train', 'anchor', 'probe'] as const;
@@ -197,6 +198,11 @@ export interface WorldBase<P extends object, T extends TaskBase> {
   passive?(params: P, rng: Stream): PassiveScene;
   /** Set to false by worlds without a physics scene (the guessing game): no energy check. */
   readonly physics?: boolean;
+  /**
+   * What to draw for a task, as plain data (src/core/view.ts): static geometry and the bodies
+   * the trajectory channels move. The app's one renderer draws every world from it.
+   */
+  view?(params: P, task: T): WorldView;
 }
 
 /** A one-shot world: one action vector per episode. See worlds/TEMPLATE.md for a commented example. */

@@ -29,7 +29,7 @@
  * each generation's population (proposals are not reviewed in a generation whose re-validation
  * failed). The same metric (expression, direction, threshold) always keeps the same id.
  */
-import { metricToSpec, type Metric } from '../metrics/index.ts';
+import { metricToSpec, type Metric, type MetricSpec } from '../metrics/index.ts';
 
 /** A metric of the lineage (the start metric and every one put in force). */
 export interface MetricLineage {
@@ -79,6 +79,16 @@ export interface Fallback {
   readonly advised: boolean;
 }
 
+/** A MetricBook as plain data (an evolve checkpoint holds it, so a resumed run decides as the uninterrupted one). */
+export interface MetricBookSnapshot {
+  readonly count: number;
+  readonly entries: readonly { readonly id: string; readonly metric: MetricSpec; readonly parent: string | null }[];
+  readonly failed: readonly (readonly [string, number])[];
+  readonly order: readonly string[];
+  readonly lineage: readonly MetricLineage[];
+  readonly currentId: string;
+}
+
 /** The metrics of a run: ids, parents, the order they came into force, and which failed re-validation. */
 export class MetricBook {
   private readonly idByKey = new Map<string, string>();
@@ -98,6 +108,43 @@ export class MetricBook {
     this.currentId = this.idOf(start, null);
     this.order.push(this.currentId);
     this.lineage.push({ id: this.currentId, from: 0, ...metricToSpec(start), parent: null, operator: source });
+  }
+
+  /** The book as plain data (see MetricBookSnapshot). */
+  snapshot(): MetricBookSnapshot {
+    return {
+      count: this.count,
+      entries: [...this.entries].map(([id, e]) => ({ id, metric: metricToSpec(e.metric), parent: e.parent })),
+      failed: [...this.failed],
+      order: [...this.order],
+      lineage: this.lineage.map((l) => ({ ...l })),
+      currentId: this.currentId,
+    };
+  }
+
+  /** A book from its snapshot; `parseSpec` turns a stored metric back into a Metric (the world's measurements). */
+  static restore(snap: MetricBookSnapshot, parseSpec: (spec: MetricSpec) => Metric): MetricBook {
+    const first = snap.entries[0];
+    if (!first) throw new Error('internal: a metric book snapshot with no metrics');
+    const book = new MetricBook(parseSpec(first.metric), snap.lineage[0]?.operator ?? '');
+    book.idByKey.clear();
+    book.entries.clear();
+    book.order.length = 0;
+    book.lineage.length = 0;
+    for (const e of snap.entries) {
+      const metric = parseSpec(e.metric);
+      book.idByKey.set(metricKey(metric), e.id);
+      book.entries.set(e.id, { metric, parent: e.parent });
+    }
+    for (const [id, gen] of snap.failed) book.failed.set(id, gen);
+    book.order.push(...snap.order);
+    book.lineage.push(...snap.lineage.map((l) => ({ ...l })));
+    book.count = snap.count;
+    const cur = book.entries.get(snap.currentId);
+    if (!cur) throw new Error(`internal: metric book snapshot's current id ${snap.currentId} is not among its metrics`);
+    book.current = cur.metric;
+    book.currentId = snap.currentId;
+    return book;
   }
 
   /** The id of a metric (a new one the first time it is seen; `parent` is kept for new ids only). */

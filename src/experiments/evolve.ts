@@ -4,11 +4,13 @@
  * adopted metric. Per generation:
  *
  * 1. every member trains on the train tasks under the *adopted* metric through its own feedback
- *    channel (the approach of train.ts: explore, simulate, feedback, learn, in rounds);
+ *    channel, with train.ts's round loop (`trainingLoop`: explore, simulate, feedback, learn),
+ *    as an independent job (evolve-member.ts): on learner workers in parallel when the runtime
+ *    has them, one after the other in process otherwise — bitwise the same run;
  * 2. the runner evaluates greedy actions: proxy (pass rate under the adopted metric on train
  *    tasks), anchor ground truth (anchor suite), probe ground truth (probe suite, runner only),
- *    drift (1 − τ-b of the adopted metric vs ground truth over all anchor cells: the runner is
- *    not budgeted), bias (anchor − probe pass rate), and d, the path the members' greedy actions
+ *    disagreement (1 − τ-b of the adopted metric vs ground truth over all anchor cells: the runner
+ *    is not budgeted), shift gap (anchor − probe pass rate), and d, the path the members' greedy actions
  *    travelled since their lineage started (for Gao's fits);
  * 3. from generation `warmup` on (the researcher first trains on the designer's metric), the
  *    runner builds the generation's budgeted AnchorOracle from the anchor consequences and
@@ -40,50 +42,52 @@
  * unseen anchor task). Defaults: width 16, depth 1, learning rate 0.01 (EVOLVE_LEARNER_DEFAULTS):
  * a 30-generation run of 6 learners × 256 episodes takes about 5 s on one core.
  *
+ * As an experiment (registry id `evolve`, `evolveExperiment` below) it resumes by **snapshot**:
+ * a plain-data checkpoint after every generation (EvolveCheckpoint).
+ *
  * Defaults were chosen by measurement (see the test files' printed numbers): 256 episodes per
  * generation and a warm-up of 3 generations let the population learn the designer's metric
  * before the meta-agent starts rewriting it, so a fall of ground truth is a fall from a best.
  */
 import { z } from 'zod';
 import { Stream } from '../core/rng.ts';
-import { InputError, inputErrorFromZod, resolveParams, WorldRuntime, type EpisodeSpec } from '../core/runtime.ts';
-import { isClosedLoop, type AnyWorld, type Consequence, type MeasurementSpec, type TaskBase } from '../core/types.ts';
+import { InputError, inputErrorFromZod, resolveParams } from '../core/runtime.ts';
+import { isClosedLoop, type AnyWorld, type MeasurementSpec } from '../core/types.ts';
 import {
   agreementGate,
   AnchorOracle,
-  buildAnchorSuite,
+  bestMember,
   consequenceMargin,
-  drift as driftOf,
+  drift as disagreementOf,
   fitGao,
   gateThresholds,
+  goodness,
   groundTruthMetric,
   metricAgreement,
   nonRegressionOnly,
   quarantine,
   recordAnchors,
-  suiteEpisodes,
-  suiteFeatures,
   verifyAnchors,
   type Agreement,
   type AnchorsRecord,
   type Decision,
   type DecisionOutcome,
   type GaoFit,
+  type QuarantinePoint,
   type QuarantineSafeguard,
   type Safeguard,
   type SafeguardContext,
-  type TaskSuite,
 } from '../anchors/index.ts';
-import { buildProbeSuite, runProbe } from '../anchors/probe.ts';
-import { CHANNEL_KINDS, createChannel, SCHEDULES, type FeedbackChannel } from '../feedback/channels.ts';
-import type { CompiledMetric as ChannelMetric } from '../metrics/index.ts';
+import { CHANNEL_KINDS, SCHEDULES } from '../feedback/channels.ts';
 import { getLearnerFamily } from '../learners/registry.ts';
-import { tfBackend } from '../learners/tf.ts';
-import type { Experience, Learner, LearnerEnv, LearnerState } from '../learners/types.ts';
-import { compile, directionRequiredText, MetricError, metricPasses, metricToSpec, measurementsUsed, parse, parseMetric, resolveDirection, type Metric, type MetricSpec } from '../metrics/index.ts';
-import { DEFAULT_META, DEFAULT_PBT, inheritState, MetaAgent, PROPOSER_KINDS, type ChannelChoice, type LearnerChange, type MeasurementRecord, type MetricCandidate, type PbtOptions } from '../meta/index.ts';
+import type { LearnerState } from '../learners/types.ts';
+import { directionRequiredText, MetricError, metricToSpec, measurementsUsed, parse, parseMetric, resolveDirection, type Metric, type MetricSpec } from '../metrics/index.ts';
+import { DEFAULT_META, DEFAULT_PBT, inheritState, MetaAgent, PROPOSER_KINDS, type ChannelChoice, type LearnerChange, type MeasurementRecord, type MetaAgentSnapshot, type MetricCandidate, type PbtOptions } from '../meta/index.ts';
 import { getWorld } from '../../worlds/index.ts';
-import { MetricBook, metricKey, type MetricLineage } from './evolve-decisions.ts';
+import { MetricBook, metricKey, type MetricBookSnapshot, type MetricLineage } from './evolve-decisions.ts';
+import { actionDistance, memberSuites, runMemberJob, type MemberJob, type MemberResult, type MemberRunConfig } from './evolve-member.ts';
+import { inProcessRunner, serialJobs, workerJobs, type BatchRunner, type JobRunner } from './runner.ts';
+import { defineExperiment } from './types.ts';
 
 /** Safeguard ids of the CLI and config. */
 export const SAFEGUARD_KINDS = ['agreement', 'non-regression', 'quarantine'] as const;
@@ -168,10 +172,10 @@ export interface GenerationRecord {
   readonly anchorGt: number;
   /** Mean over members of the ground-truth pass rate on the probe suite. */
   readonly probeGt: number;
-  /** 1 − τ-b of the metric in force vs ground-truth margins on every anchor cell (null when undefined). */
-  readonly drift: number | null;
-  /** anchorGt − probeGt. */
-  readonly bias: number;
+  /** Disagreement: 1 − τ-b of the metric in force vs ground-truth margins on every anchor cell (null when undefined). */
+  readonly disagreement: number | null;
+  /** Shift gap: anchorGt − probeGt (what the distribution shift costs). */
+  readonly shiftGap: number;
   /** The metric in force during this generation (expression text). */
   readonly metric: string;
   readonly metricId: string;
@@ -251,7 +255,8 @@ export interface EvolveSummary {
   /** anchorGtBest − anchorGtFinal. */
   readonly anchorGtDrop: number;
   readonly probeGtFinal: number;
-  readonly driftFinal: number | null;
+  /** Disagreement of the final generation's metric in force. */
+  readonly disagreementFinal: number | null;
   /** Episodes per member until the anchor GT pass rate first reached gtThreshold, interpolated between evaluations (null: never). */
   readonly episodesToThreshold: number | null;
   readonly finalMetric: MetricSpec;
@@ -375,13 +380,17 @@ export function createSafeguard(kind: SafeguardKind, alpha: number, groundTruth:
 
 // ---------------------------------------------------------------------------------- members
 
+/** A member as the runner holds it between generations: plain data (its learner lives in the jobs). */
 interface Member {
   readonly id: string;
   readonly slot: number;
-  learner: Learner;
+  /** The learner's state after its latest job; null = a fresh learner at the next job (start, PBT restart). */
+  state: LearnerState | null;
   config: Record<string, unknown>;
+  capacity: number;
   channelChoice: ChannelChoice;
-  channel: FeedbackChannel;
+  /** The channel's state (hot/cold's previous reward per task). */
+  channelState: Record<string, number>;
   /** Greedy anchor actions where the lineage started (box units). */
   origin: number[][];
   /** Greedy anchor actions at the previous evaluation (box units). */
@@ -393,71 +402,87 @@ interface Member {
   version: number;
   /** Latest explore episodes' measurements (what the meta-agent sees). */
   recent: MeasurementRecord[];
+  /** Index in the learner lineage of a PBT copy not yet trained (its state may still be refused). */
+  pendingLineage: number | null;
 }
-
-interface SuiteTask {
-  readonly key: string;
-  readonly task: TaskBase;
-  readonly features: number[];
-}
-
-/** Episode numbers of the evaluation suites live far above training episodes, so their streams never collide. */
-const EVAL_BASE = 2 ** 44;
-const ANCHOR_BASE = 2 ** 45;
-const PROBE_BASE = 2 ** 46;
 
 const channelText = (c: ChannelChoice): string => (c.kind === 'scheduled' ? `scheduled:${c.schedule ?? 'linear'}` : c.kind);
 const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-const seedFor = (seed: number, slot: number, version: number): number => new Stream([seed, 'member', slot, version]).int(0, 2 ** 31 - 1);
-
-function makeChannel(choice: ChannelChoice): FeedbackChannel {
-  return createChannel(choice.kind === 'scheduled' ? { kind: 'scheduled', schedule: choice.schedule ?? 'linear' } : { kind: choice.kind });
-}
-
-/** An action in the box [-1, 1]^k of the action space. */
-function toBox(world: AnyWorld, params: Record<string, unknown>, action: readonly number[]): number[] {
-  const space = world.actionSpace(params);
-  return action.map((a, k) => {
-    const lo = space.low[k] as number;
-    const hi = space.high[k] as number;
-    return (2 * (a - lo)) / (hi - lo) - 1;
-  });
-}
-
-/** RMS distance between two sets of box actions. */
-function actionDistance(a: readonly number[][], b: readonly number[][]): number {
-  let s = 0;
-  let n = 0;
-  a.forEach((row, i) =>
-    row.forEach((x, k) => {
-      s += (x - ((b[i] as number[])[k] as number)) ** 2;
-      n++;
-    }),
-  );
-  return n ? Math.sqrt(s / n) : 0;
-}
 
 // ---------------------------------------------------------------------------------- the run
 
+/**
+ * What an evolve run runs on. `physics` plays episodes (default: in process); `members` runs a
+ * generation's member jobs (default: one after the other on the calling thread, physics through
+ * `physics`; the CLI passes learner workers that run them in parallel). Results are identical.
+ */
+export interface EvolveRuntime {
+  readonly physics?: BatchRunner;
+  readonly members?: JobRunner<MemberJob, MemberResult>;
+}
+
+/** One step of an evolve run, as `evolveSteps` yields it. */
+export type EvolveStep =
+  | { readonly type: 'start'; readonly start: EvolveRecord['start']; readonly generations: number }
+  | {
+      readonly type: 'generation';
+      readonly record: GenerationRecord;
+      readonly decisions: readonly DecisionRecord[];
+      /** The run's state after this generation, as plain JSON data (built on demand). */
+      readonly checkpoint: () => EvolveCheckpoint;
+    };
+
 /** Runs one evolve experiment; `onGeneration` is called after every generation (progress, CLI rows). */
-export async function runEvolve(input: unknown, onGeneration?: (row: GenerationRecord, decisions: readonly DecisionRecord[], total: number) => void): Promise<EvolveRecord> {
+export async function runEvolve(
+  input: unknown,
+  onGeneration?: (row: GenerationRecord, decisions: readonly DecisionRecord[], total: number) => void,
+  runtime: EvolveRuntime = {},
+): Promise<EvolveRecord> {
+  const steps = evolveSteps(input, runtime);
+  let total = 0;
+  for (;;) {
+    const next = await steps.next();
+    if (next.done) return next.value;
+    if (next.value.type === 'start') total = next.value.generations;
+    else onGeneration?.(next.value.record, next.value.decisions, total);
+  }
+}
+
+/** The member runner of a runtime: the given one, or jobs one after the other through its physics. */
+export function memberRunner(runtime: EvolveRuntime): JobRunner<MemberJob, MemberResult> {
+  if (runtime.members) return runtime.members;
+  const physics = runtime.physics ?? inProcessRunner();
+  return serialJobs((job) => runMemberJob(job, physics));
+}
+
+/**
+ * The run, step by step: yields the start figures, then every generation (its record, its
+ * decisions and a checkpoint maker), and returns the run record. `restore` (a checkpoint of the
+ * same config) continues after the checkpoint's generation, with the steps an undisturbed run
+ * yields from there.
+ */
+export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, restore?: EvolveCheckpoint): AsyncGenerator<EvolveStep, EvolveRecord, void> {
   const s = setup(input);
-  const { cfg, world, params, gtMetric, locked, budget } = s;
+  const { cfg, world, gtMetric, locked, budget } = s;
   const seed = cfg.seed;
+  const jobs = memberRunner(runtime);
   const anchors = recordAnchors(world);
-  const anchorSuite: TaskSuite = buildAnchorSuite(world, params, seed, cfg.anchorTasks);
-  const probeSuite: TaskSuite = buildProbeSuite(world, params, seed, cfg.probeTasks);
-  const anchorFeatures = suiteFeatures(world, params, anchorSuite);
-  const probeFeatures = suiteFeatures(world, params, probeSuite);
-  const trainSuite: SuiteTask[] = Array.from({ length: cfg.trainTasks }, (_, i) => {
-    const task = world.sampleTask(new Stream([seed, 'evolve:train-suite', i]), 'train', params) as TaskBase;
-    const resolved = task.overrides ? resolveParams(world, { ...params, ...task.overrides }) : params;
-    return { key: `train:${i}`, task, features: world.taskFeatures!(task, resolved) };
-  });
-  const evalSuite = trainSuite.slice(0, cfg.evalTasks);
-  const runtime = new WorldRuntime(world);
-  const simulate = (items: EpisodeSpec[]): Consequence[] => runtime.runBatch({ world: world.id, params, seed, episodes: { kind: 'explicit', items } }).consequences;
-  const env: LearnerEnv = { world: world.id, actionSpace: world.actionSpace(params), featureNames: world.featureNames!(params) };
+  const run: MemberRunConfig = {
+    world: world.id,
+    params: cfg.params,
+    seed,
+    learner: cfg.learner,
+    population: cfg.population,
+    generations: cfg.generations,
+    anchorTasks: cfg.anchorTasks,
+    probeTasks: cfg.probeTasks,
+    trainTasks: cfg.trainTasks,
+    evalTasks: cfg.evalTasks,
+    episodesPerGeneration: cfg.episodesPerGeneration,
+    roundSize: cfg.roundSize,
+    recentEpisodes: cfg.recentEpisodes,
+  };
+  const suites = memberSuites(run);
   const family = getLearnerFamily(cfg.learner);
   // World facts for the meta-agent, as plain data: what each measurement is, its unit and which
   // way an honest optimiser pushes it — not the world author's note on how it can be gamed.
@@ -479,289 +504,351 @@ export async function runEvolve(input: unknown, onGeneration?: (row: GenerationR
   const safeguard = createSafeguard(cfg.safeguard, cfg.alpha, gtMetric, seed);
   const quarantined = cfg.safeguard === 'quarantine' ? (safeguard as QuarantineSafeguard) : null;
 
-  const greedy = (m: Member, features: readonly (readonly number[])[]): number[][] => m.learner.act(features, new Stream([seed, 'greedy']), 'greedy');
-  const originOf = (m: Member): number[][] => greedy(m, anchorFeatures).map((a) => toBox(world, params, a));
+  let members: Member[] = Array.from({ length: cfg.population }, (_, slot) => ({
+    id: `m${slot}`,
+    slot,
+    state: null,
+    config: { ...s.learnerConfig },
+    capacity: 0,
+    channelChoice: startChannel,
+    channelState: {},
+    origin: [],
+    previous: [],
+    path: 0,
+    root: `m${slot}@0`,
+    version: 0,
+    recent: [],
+    pendingLineage: null,
+  }));
+  // Every change of the metric in force goes through the book (evolve-decisions.ts).
+  let book = new MetricBook(s.startMetric, s.startSource);
+  let current = book.current;
+  let currentId = book.currentId;
+  let learnerLineage: LearnerLineage[] = [];
+  let generations: GenerationRecord[] = [];
+  let decisions: DecisionRecord[] = [];
+  let reference: MeasurementRecord[] = [];
+  let start: EvolveRecord['start'];
+  let backend = 'none';
+  let firstGen = 0;
 
-  const members: Member[] = [];
-  try {
-    for (let slot = 0; slot < cfg.population; slot++) {
-      const learner = await family.create(env, s.learnerConfig, seedFor(seed, slot, 0));
-      const m: Member = { id: `m${slot}`, slot, learner, config: { ...s.learnerConfig }, channelChoice: startChannel, channel: makeChannel(startChannel), origin: [], previous: [], path: 0, root: `m${slot}@0`, version: 0, recent: [] };
-      m.origin = originOf(m);
-      m.previous = m.origin;
-      members.push(m);
-    }
-
-    // Every change of the metric in force goes through the book (evolve-decisions.ts).
-    const book = new MetricBook(s.startMetric, s.startSource);
-    let current = book.current;
-    let currentId = book.currentId;
-    const metricLineage = book.lineage;
-    const learnerLineage: LearnerLineage[] = [];
-    const generations: GenerationRecord[] = [];
-    const decisions: DecisionRecord[] = [];
-    const totalEpisodes = cfg.generations * cfg.episodesPerGeneration;
-    const reference: MeasurementRecord[] = [];
-
-    /** Greedy evaluation of every member: proxy on train tasks, anchor and probe ground truth. */
-    const evaluate = async (metric: Metric) => {
-      const value = compile(metric.ast);
-      const rows = [];
-      for (const m of members) {
-        const evalCs = simulate(suiteEpisodesOf(evalSuite, greedy(m, evalSuite.map((t) => t.features)), EVAL_BASE));
-        const values = evalCs.map((c) => value(c.measurements));
-        const anchorActions = greedy(m, anchorFeatures);
-        const boxActions = anchorActions.map((a) => toBox(world, params, a));
-        const anchorCs = simulate(suiteEpisodes(anchorSuite, anchorActions, ANCHOR_BASE));
-        const probe = await runProbe(probeSuite, greedy(m, probeFeatures), (eps) => simulate(eps), PROBE_BASE);
-        rows.push({
-          values,
-          proxy: values.filter((v) => metricPasses(metric, v)).length / values.length,
-          anchorCs,
-          anchorGt: anchorCs.filter((c) => c.gtPass).length / anchorCs.length,
-          probeGt: probe.passRate ?? 0,
-          boxActions,
-          dNet: actionDistance(boxActions, m.origin),
-        });
-      }
-      return rows;
-    };
-
-    const startRows = await evaluate(current);
-    const start = { proxy: mean(startRows.map((r) => r.proxy)), anchorGt: mean(startRows.map((r) => r.anchorGt)), probeGt: mean(startRows.map((r) => r.probeGt)) };
-
-    for (let gen = 0; gen < cfg.generations; gen++) {
-      // 1. Train every member under the adopted metric through its channel.
-      const value = compile(current.ast);
-      const sense: ChannelMetric = { expression: current.expression, direction: current.direction, threshold: current.threshold, value };
-      for (const m of members) {
-        const recent: MeasurementRecord[] = [];
-        for (let done = 0, round = 0; done < cfg.episodesPerGeneration; round++) {
-          const b = Math.min(cfg.roundSize, cfg.episodesPerGeneration - done);
-          const at = gen * cfg.episodesPerGeneration + done;
-          const tasks = Array.from({ length: b }, (_, j) => trainSuite[(at + j + m.slot * 7) % trainSuite.length] as SuiteTask);
-          const actions = m.learner.act(tasks.map((t) => t.features), new Stream([seed, 'explore', m.slot, gen, round]), 'explore');
-          const first = ((gen * cfg.population + m.slot) * cfg.episodesPerGeneration + done) as number;
-          const cs = simulate(tasks.map((t, j) => ({ episode: first + j, task: t.task, action: actions[j] as number[] })));
-          const batch: Experience[] = [];
-          cs.forEach((c, j) => {
-            recent.push(c.measurements);
-            const v = value(c.measurements);
-            if (Number.isNaN(v)) return; // undefined metric: no feedback for this episode
-            const t = tasks[j] as SuiteTask;
-            const feedback = m.channel.feedback(v, sense, { taskKey: t.key, progress: Math.min(1, (at + j) / totalEpisodes), rng: new Stream([seed, 'feedback', m.slot, at + j]) });
-            batch.push({ features: t.features, action: actions[j] as number[], feedback, taskKey: t.key });
-          });
-          if (batch.length) m.learner.learn(batch, new Stream([seed, 'learn', m.slot, gen, round]));
-          done += b;
-        }
-        m.recent = recent.slice(-cfg.recentEpisodes);
-        // The untrained reference: each member's first train episodes (measurements only).
-        if (gen === 0) reference.push(...recent.slice(0, cfg.recentEpisodes));
-      }
-
-      // 2. Evaluate (the runner sees everything; nothing here reaches the meta-agent but measurements).
-      const rows = await evaluate(current);
-      // d for Gao's fits: the path the greedy actions travelled (monotone in optimisation effort,
-      // as Gao's √KL from the initial policy is), not the net displacement, which saturates once
-      // the learners have learned and then wander on a plateau.
-      members.forEach((m, i) => {
-        const r = rows[i] as (typeof rows)[number];
-        m.path += actionDistance(r.boxActions, m.previous);
-        m.previous = r.boxActions;
-      });
-      const cells = rows.flatMap((r) => r.anchorCs.map((c) => ({ measurements: c.measurements, margin: consequenceMargin(c), pass: c.gtPass })));
-      const agreementNow = metricAgreement(current, cells);
-      const oracle = new AnchorOracle({ members: members.map((m) => m.id), tasks: anchorSuite.keys, consequences: rows.map((r) => r.anchorCs) }, { budget });
-      const bestIdx = bestByMetric(oracle, current);
-      const d = mean(members.map((m) => m.path));
-      const ctx: SafeguardContext = { oracle, current, generation: gen, distance: d };
-
-      // 3. The meta-agent proposes metrics; the safeguard decides.
-      quarantined?.observe(ctx);
-      const metricInForce = current;
-      const idInForce = currentId;
-      const sync = (): void => {
-        current = book.current;
-        currentId = book.currentId;
-      };
-      /** Falls back from the metric in force (after a failed re-validation or on a rollback advice), recording the decision. */
-      const fallBack = (why: string, advice: Decision['rollback'], safeguardName: string): void => {
-        const preferred = advice ? parseMetric(advice.metric, world.measurements) : null;
-        const target = book.fallbackTarget(preferred);
-        if (advice) quarantined?.reset();
-        if (target === null) return;
-        book.fallBack(target, gen, advice && target.advised ? `rollback to the metric of generation ${advice.generation}` : 'rollback: re-validation failed');
-        sync();
-        decisions.push(fallbackRecord(gen, target.metric, target.id, book.parentOf(target.id)?.id ?? null, metricAgreement(target.metric, oracle.evidence()), safeguardName, `fallback: ${why}; back to ${target.reason}.`));
-      };
-      if (gen >= cfg.warmup && gen < cfg.generations - 1) {
-        // Re-validation: the adopted metric faces the safeguard again, on the evidence of the
-        // population it trained (a metric can agree with ground truth when adopted and stop
-        // agreeing once learners optimise it). Judged against its parent; rejected, the run falls
-        // back (evolve-decisions.ts says to what, and why); undecided, it stays.
-        const parent = book.parentOf(currentId);
-        let revalidationFailed = false;
-        if (cfg.revalidate && parent) {
-          const decision = safeguard.review({ metric: current, parent: parent.id, operator: 'revalidate' }, { ...ctx, current: parent.metric });
-          decisions.push(decisionRecord(gen, decision, null, 'revalidation', currentId, null));
-          if (decision.outcome === 'rejected') {
-            revalidationFailed = true;
-            book.failRevalidation(gen);
-            fallBack(`${describeSpec(metricInForce)} (${idInForce}) failed re-validation`, decision.rollback, decision.safeguard);
-          }
-        }
-        if (!revalidationFailed) {
-          const view = { generation: gen, current, currentId, recent: members.flatMap((m) => m.recent), reference };
-          const proposals = agent.proposeMetrics(view);
-          let accepted: MetricCandidate | null = null;
-          let advice: Decision['rollback'] = null;
-          let adviser = '';
-          for (const c of proposals.submit) {
-            const decision = safeguard.review(c.proposal, ctx);
-            if (decision.accepted) {
-              accepted = c;
-              const id = book.adoptAccepted(c.proposal.metric, gen, c.operator);
-              sync();
-              decisions.push(decisionRecord(gen, decision, c, 'proposal', id, gen + 1));
-              break;
-            }
-            decisions.push(decisionRecord(gen, decision, c, 'proposal', null, null));
-            if (decision.rollback && !advice) {
-              advice = decision.rollback;
-              adviser = decision.safeguard;
-            }
-          }
-          agent.recordOutcome(proposals, accepted);
-          // A rollback advice to the metric in force changes nothing (its learners are what they are): the watch restarts.
-          if (!accepted && advice && metricKey(advice.metric) === metricKey(current)) quarantined?.reset();
-          else if (!accepted && advice) fallBack(`the safeguard advised rolling back from ${describeSpec(metricInForce)} (${idInForce})`, advice, adviser);
-        }
-        if (current !== metricInForce) for (const m of members) m.channel.reset();
-      }
-
-      const record: GenerationRecord = {
-        gen,
-        proxy: mean(rows.map((r) => r.proxy)),
-        anchorGt: mean(rows.map((r) => r.anchorGt)),
-        probeGt: mean(rows.map((r) => r.probeGt)),
-        drift: driftOf(agreementNow),
-        bias: mean(rows.map((r) => r.anchorGt)) - mean(rows.map((r) => r.probeGt)),
-        metric: metricInForce.expression,
-        metricId: idInForce,
-        direction: metricInForce.direction,
-        threshold: metricInForce.threshold,
-        episodes: (gen + 1) * cfg.episodesPerGeneration,
-        anchorGtBest: (rows[bestIdx] as { anchorGt: number }).anchorGt,
-        d,
-        dNet: mean(rows.map((r) => r.dNet)),
-        budgetSpent: oracle.spent,
-        members: members.map((m, i) => {
-          const r = rows[i] as (typeof rows)[number];
-          return { id: m.id, root: m.root, channel: channelText(m.channelChoice), capacity: m.learner.capacity, proxy: r.proxy, anchorGt: r.anchorGt, probeGt: r.probeGt, d: m.path, dNet: r.dNet };
-        }),
-      };
-      generations.push(record);
-
-      // 4. Learner proposals (PBT), ranked by the meta-agent's view: goodness under the metric in force.
-      if (gen < cfg.generations - 1) {
-        const views = members.map((m, i) => ({ id: m.id, family: cfg.learner, config: m.config, channel: m.channelChoice, score: meanGoodness(metricInForce, (rows[i] as { values: number[] }).values) }));
-        const changes = agent.proposeLearners(gen, views);
-        const states = new Map(changes.map((c) => [c.from, members.find((m) => m.id === c.from)!]));
-        const saved = new Map([...states].map(([id, m]) => [id, { state: m.learner.save(), origin: m.origin, previous: m.previous, path: m.path, root: m.root }]));
-        for (const change of changes) {
-          const m = members.find((x) => x.id === change.member) as Member;
-          const restart = await applyChange(m, change, saved.get(change.from)!, gen);
-          learnerLineage.push({ gen, member: change.member, from: change.from, restart, perturbations: change.perturbations, config: { ...m.config }, channel: channelText(m.channelChoice) });
-        }
-      }
-      onGeneration?.(record, decisions.filter((x) => x.gen === gen), cfg.generations);
-    }
-
-    async function applyChange(m: Member, change: LearnerChange, donor: { state: LearnerState; origin: number[][]; previous: number[][]; path: number; root: string }, gen: number): Promise<boolean> {
-      let config: Record<string, unknown>;
-      try {
-        config = family.parseConfig(change.config) as Record<string, unknown>;
-      } catch {
-        return false; // a perturbation outside the family's schema: keep the member as it is
-      }
-      m.version++;
-      const learner = await family.create(env, config, seedFor(seed, m.slot, m.version));
-      const inherited = inheritState(donor.state, config, new Stream([seed, 'inherit', m.slot, m.version]));
-      let restart = inherited === null;
-      if (inherited) {
-        try {
-          learner.load(inherited);
-        } catch {
-          restart = true; // the family refused the state: start this member over
-        }
-      }
-      m.learner.dispose();
-      m.learner = learner;
-      m.config = { ...config };
-      m.channelChoice = change.channel;
-      m.channel = makeChannel(change.channel);
-      if (restart) {
-        m.origin = originOf(m);
-        m.previous = m.origin;
+  const jobOf = (m: Member, gen: number): MemberJob => ({
+    run,
+    slot: m.slot,
+    gen,
+    version: m.version,
+    learnerConfig: m.config,
+    state: m.state,
+    channel: m.channelChoice,
+    channelState: m.channelState,
+    metric: metricToSpec(current),
+  });
+  /** Takes a generation's job results into the members; returns the evaluation rows. */
+  const absorb = (results: readonly MemberResult[], gen: number) =>
+    members.map((m, i) => {
+      const r = results[i] as MemberResult;
+      backend = r.backend;
+      if (r.origin) {
+        // A lineage started in this job (fresh learner, PBT restart, or a refused inherited state).
+        m.origin = r.origin;
+        m.previous = r.origin;
         m.path = 0;
-        m.root = `${m.id}@${gen + 1}`;
-      } else {
-        m.origin = donor.origin.map((r) => [...r]);
-        m.previous = donor.previous.map((r) => [...r]);
-        m.path = donor.path;
-        m.root = donor.root;
       }
-      return restart;
+      if (r.restarted) {
+        m.root = `${m.id}@${Math.max(0, gen)}`;
+        if (m.pendingLineage !== null) learnerLineage[m.pendingLineage] = { ...(learnerLineage[m.pendingLineage] as LearnerLineage), restart: true };
+      }
+      m.pendingLineage = null;
+      m.state = r.state;
+      m.channelState = r.channelState;
+      m.capacity = r.capacity;
+      return { ...r.evaluation, dNet: actionDistance(r.evaluation.boxActions, m.origin) };
+    });
+
+  if (restore) {
+    if (restore.version !== 1) throw new InputError('restore', restore.version, 'an evolve checkpoint of version 1');
+    firstGen = restore.gen + 1;
+    members = restore.members.map((m) => ({ ...m, state: m.state === null ? null : decodeLearnerState(m.state), pendingLineage: m.pendingLineage }));
+    book = MetricBook.restore(restore.metricBook, (spec) => parseMetricInput(world, spec, 'restore.metricBook'));
+    current = book.current;
+    currentId = book.currentId;
+    learnerLineage = [...restore.learnerLineage];
+    generations = [...restore.generations];
+    decisions = [...restore.decisions];
+    reference = [...restore.reference];
+    start = restore.start;
+    backend = restore.backend;
+    agent.restore(restore.agent);
+    quarantined?.restore(restore.quarantine ?? []);
+  } else {
+    const startRows = absorb(await jobs.runAll(members.map((m) => jobOf(m, -1))), -1);
+    start = { proxy: mean(startRows.map((r) => r.proxy)), anchorGt: mean(startRows.map((r) => r.anchorGt)), probeGt: mean(startRows.map((r) => r.probeGt)) };
+  }
+  yield { type: 'start', start, generations: cfg.generations };
+
+  for (let gen = firstGen; gen < cfg.generations; gen++) {
+    // 1. Train every member one generation under the adopted metric through its channel, and
+    // 2. evaluate it (the runner sees everything; nothing here reaches the meta-agent but
+    //    measurements): independent jobs, in parallel where the runtime has workers.
+    const results = await jobs.runAll(members.map((m) => jobOf(m, gen)));
+    const rows = absorb(results, gen);
+    members.forEach((m, i) => {
+      const r = results[i] as MemberResult;
+      m.recent = r.recent;
+      // The untrained reference: each member's first train episodes (measurements only).
+      if (gen === 0) reference.push(...r.reference);
+    });
+    // d for Gao's fits: the path the greedy actions travelled (monotone in optimisation effort,
+    // as Gao's √KL from the initial policy is), not the net displacement, which saturates once
+    // the learners have learned and then wander on a plateau.
+    members.forEach((m, i) => {
+      const r = rows[i] as (typeof rows)[number];
+      m.path += actionDistance(r.boxActions, m.previous);
+      m.previous = r.boxActions;
+    });
+    const cells = rows.flatMap((r) => r.anchorCs.map((c) => ({ measurements: c.measurements, margin: consequenceMargin(c), pass: c.gtPass })));
+    const agreementNow = metricAgreement(current, cells);
+    const oracle = new AnchorOracle({ members: members.map((m) => m.id), tasks: suites.anchor.keys, consequences: rows.map((r) => r.anchorCs) }, { budget });
+    const bestIdx = bestMember(oracle, current);
+    const d = mean(members.map((m) => m.path));
+    const ctx: SafeguardContext = { oracle, current, generation: gen, distance: d };
+
+    // 3. The meta-agent proposes metrics; the safeguard decides.
+    quarantined?.observe(ctx);
+    const metricInForce = current;
+    const idInForce = currentId;
+    const sync = (): void => {
+      current = book.current;
+      currentId = book.currentId;
+    };
+    /** Falls back from the metric in force (after a failed re-validation or on a rollback advice), recording the decision. */
+    const fallBack = (why: string, advice: Decision['rollback'], safeguardName: string): void => {
+      const preferred = advice ? parseMetric(advice.metric, world.measurements) : null;
+      const target = book.fallbackTarget(preferred);
+      if (advice) quarantined?.reset();
+      if (target === null) return;
+      book.fallBack(target, gen, advice && target.advised ? `rollback to the metric of generation ${advice.generation}` : 'rollback: re-validation failed');
+      sync();
+      decisions.push(fallbackRecord(gen, target.metric, target.id, book.parentOf(target.id)?.id ?? null, metricAgreement(target.metric, oracle.evidence()), safeguardName, `fallback: ${why}; back to ${target.reason}.`));
+    };
+    if (gen >= cfg.warmup && gen < cfg.generations - 1) {
+      // Re-validation: the adopted metric faces the safeguard again, on the evidence of the
+      // population it trained (a metric can agree with ground truth when adopted and stop
+      // agreeing once learners optimise it). Judged against its parent; rejected, the run falls
+      // back (evolve-decisions.ts says to what, and why); undecided, it stays.
+      const parent = book.parentOf(currentId);
+      let revalidationFailed = false;
+      if (cfg.revalidate && parent) {
+        const decision = safeguard.review({ metric: current, parent: parent.id, operator: 'revalidate' }, { ...ctx, current: parent.metric });
+        decisions.push(decisionRecord(gen, decision, null, 'revalidation', currentId, null));
+        if (decision.outcome === 'rejected') {
+          revalidationFailed = true;
+          book.failRevalidation(gen);
+          fallBack(`${describeSpec(metricInForce)} (${idInForce}) failed re-validation`, decision.rollback, decision.safeguard);
+        }
+      }
+      if (!revalidationFailed) {
+        const view = { generation: gen, current, currentId, recent: members.flatMap((m) => m.recent), reference };
+        const proposals = agent.proposeMetrics(view);
+        let accepted: MetricCandidate | null = null;
+        let advice: Decision['rollback'] = null;
+        let adviser = '';
+        for (const c of proposals.submit) {
+          const decision = safeguard.review(c.proposal, ctx);
+          if (decision.accepted) {
+            accepted = c;
+            const id = book.adoptAccepted(c.proposal.metric, gen, c.operator);
+            sync();
+            decisions.push(decisionRecord(gen, decision, c, 'proposal', id, gen + 1));
+            break;
+          }
+          decisions.push(decisionRecord(gen, decision, c, 'proposal', null, null));
+          if (decision.rollback && !advice) {
+            advice = decision.rollback;
+            adviser = decision.safeguard;
+          }
+        }
+        agent.recordOutcome(proposals, accepted);
+        // A rollback advice to the metric in force changes nothing (its learners are what they are): the watch restarts.
+        if (!accepted && advice && metricKey(advice.metric) === metricKey(current)) quarantined?.reset();
+        else if (!accepted && advice) fallBack(`the safeguard advised rolling back from ${describeSpec(metricInForce)} (${idInForce})`, advice, adviser);
+      }
+      if (current !== metricInForce) for (const m of members) m.channelState = {};
     }
 
-    verifyAnchors(world, anchors);
-    const gaoPoints = generations.map((g) => ({ d: g.d, gold: g.anchorGt - start.anchorGt }));
-    return {
-      world: world.id,
-      alpha: cfg.alpha,
-      seed,
-      generations,
-      decisions,
-      summary: summarise(generations, start.anchorGt, metricLineage, current, world.measurements, cfg.gtThreshold),
-      config: cfg,
-      anchors,
-      suites: { anchor: anchorSuite.digest, probe: probeSuite.digest },
-      backend: (await tfBackend())?.backend ?? 'none',
-      safeguard: safeguard.name,
-      startMetric: { metric: metricToSpec(s.startMetric), source: s.startSource },
-      groundTruthMetric: gtMetric ? metricToSpec(gtMetric) : null,
-      start,
-      gao: { selection: fitGao(gaoPoints, 'selection'), rl: fitGao(gaoPoints, 'rl'), points: gaoPoints },
-      lineage: { metrics: metricLineage, learners: learnerLineage },
-      proposer: { kind: cfg.proposer, arms: agent.proposerStats() },
+    const record: GenerationRecord = {
+      gen,
+      proxy: mean(rows.map((r) => r.proxy)),
+      anchorGt: mean(rows.map((r) => r.anchorGt)),
+      probeGt: mean(rows.map((r) => r.probeGt)),
+      disagreement: disagreementOf(agreementNow),
+      shiftGap: mean(rows.map((r) => r.anchorGt)) - mean(rows.map((r) => r.probeGt)),
+      metric: metricInForce.expression,
+      metricId: idInForce,
+      direction: metricInForce.direction,
+      threshold: metricInForce.threshold,
+      episodes: (gen + 1) * cfg.episodesPerGeneration,
+      anchorGtBest: (rows[bestIdx] as { anchorGt: number }).anchorGt,
+      d,
+      dNet: mean(rows.map((r) => r.dNet)),
+      budgetSpent: oracle.spent,
+      members: members.map((m, i) => {
+        const r = rows[i] as (typeof rows)[number];
+        return { id: m.id, root: m.root, channel: channelText(m.channelChoice), capacity: m.capacity, proxy: r.proxy, anchorGt: r.anchorGt, probeGt: r.probeGt, d: m.path, dNet: r.dNet };
+      }),
     };
-  } finally {
-    for (const m of members) m.learner.dispose();
+    generations.push(record);
+
+    // 4. Learner proposals (PBT), ranked by the meta-agent's view: goodness under the metric in force.
+    if (gen < cfg.generations - 1) {
+      const views = members.map((m, i) => ({ id: m.id, family: cfg.learner, config: m.config, channel: m.channelChoice, score: meanGoodness(metricInForce, (rows[i] as { values: number[] }).values) }));
+      const changes = agent.proposeLearners(gen, views);
+      const saved = new Map(changes.map((c) => [c.from, { ...members.find((m) => m.id === c.from)! }]));
+      for (const change of changes) {
+        const m = members.find((x) => x.id === change.member) as Member;
+        const restart = applyChange(m, change, saved.get(change.from)!, gen);
+        if (restart !== null) {
+          learnerLineage.push({ gen, member: change.member, from: change.from, restart, perturbations: change.perturbations, config: { ...m.config }, channel: channelText(m.channelChoice) });
+          m.pendingLineage = learnerLineage.length - 1;
+        } else {
+          learnerLineage.push({ gen, member: change.member, from: change.from, restart: false, perturbations: change.perturbations, config: { ...m.config }, channel: channelText(m.channelChoice) });
+        }
+      }
+    }
+    const genDecisions = decisions.filter((x) => x.gen === gen);
+    const snapshotGen = gen;
+    yield {
+      type: 'generation',
+      record,
+      decisions: genDecisions,
+      checkpoint: (): EvolveCheckpoint => ({
+        version: 1,
+        gen: snapshotGen,
+        // `recent` is left out: the next generation's jobs replace it before anyone reads it.
+        members: members.map((m) => ({ ...m, recent: [], origin: m.origin.map((r) => [...r]), previous: m.previous.map((r) => [...r]), state: m.state === null ? null : encodeLearnerState(m.state) })),
+        metricBook: book.snapshot(),
+        learnerLineage: [...learnerLineage],
+        generations: [...generations],
+        decisions: [...decisions],
+        reference: [...reference],
+        start,
+        backend,
+        agent: agent.snapshot(),
+        quarantine: quarantined ? quarantined.history.map((p) => ({ ...p })) : null,
+      }),
+    };
   }
+
+  /**
+   * Applies a PBT change to a member as plain data; the next job builds the learner. Returns
+   * whether the copy restarts (weights not carried over), or null when the change was refused.
+   */
+  function applyChange(m: Member, change: LearnerChange, donor: Member, gen: number): boolean | null {
+    let config: Record<string, unknown>;
+    try {
+      config = family.parseConfig(change.config) as Record<string, unknown>;
+    } catch {
+      return null; // a perturbation outside the family's schema: keep the member as it is
+    }
+    m.version++;
+    const inherited = donor.state ? inheritState(donor.state, config, new Stream([seed, 'inherit', m.slot, m.version])) : null;
+    const restart = inherited === null;
+    m.state = inherited;
+    m.config = { ...config };
+    m.channelChoice = change.channel;
+    m.channelState = {};
+    if (restart) {
+      // The next job starts a fresh learner and reports where its lineage starts.
+      m.origin = [];
+      m.previous = [];
+      m.path = 0;
+      m.root = `${m.id}@${gen + 1}`;
+    } else {
+      m.origin = donor.origin.map((r) => [...r]);
+      m.previous = donor.previous.map((r) => [...r]);
+      m.path = donor.path;
+      m.root = donor.root;
+    }
+    return restart;
+  }
+
+  verifyAnchors(world, anchors);
+  const gaoPoints = generations.map((g) => ({ d: g.d, gold: g.anchorGt - start.anchorGt }));
+  return {
+    world: world.id,
+    alpha: cfg.alpha,
+    seed,
+    generations,
+    decisions,
+    summary: summarise(generations, start.anchorGt, book.lineage, current, world.measurements, cfg.gtThreshold),
+    config: cfg,
+    anchors,
+    suites: { anchor: suites.anchor.digest, probe: suites.probe.digest },
+    backend,
+    safeguard: safeguard.name,
+    startMetric: { metric: metricToSpec(s.startMetric), source: s.startSource },
+    groundTruthMetric: gtMetric ? metricToSpec(gtMetric) : null,
+    start,
+    gao: { selection: fitGao(gaoPoints, 'selection'), rl: fitGao(gaoPoints, 'rl'), points: gaoPoints },
+    lineage: { metrics: book.lineage, learners: learnerLineage },
+    proposer: { kind: cfg.proposer, arms: agent.proposerStats() },
+  };
 }
 
-function suiteEpisodesOf(tasks: readonly SuiteTask[], actions: readonly number[][], first: number): EpisodeSpec[] {
-  return tasks.map((t, i) => ({ episode: first + i, task: t.task, action: actions[i] as number[] }));
+// ---------------------------------------------------------------------------------- checkpoints
+
+/** A learner state as plain JSON: typed arrays as number lists (float32 and float64 round-trip exactly through JSON). */
+export interface EncodedLearnerState {
+  readonly family: string;
+  readonly config: Record<string, unknown>;
+  readonly arrays: Record<string, { readonly dtype: 'float32' | 'float64'; readonly data: number[] }>;
+  readonly extra: Record<string, unknown>;
 }
 
-/** Mean goodness (higher is better) of metric values; undefined values count as the worst finite one. */
+/** Encodes a learner state as plain JSON data. */
+export function encodeLearnerState(state: LearnerState): EncodedLearnerState {
+  const arrays: EncodedLearnerState['arrays'] = {};
+  for (const [k, a] of Object.entries(state.arrays)) arrays[k] = { dtype: a instanceof Float64Array ? 'float64' : 'float32', data: Array.from(a) };
+  return { family: state.family, config: { ...state.config }, arrays, extra: JSON.parse(JSON.stringify(state.extra)) as Record<string, unknown> };
+}
+
+/** Decodes `encodeLearnerState`'s output. */
+export function decodeLearnerState(state: EncodedLearnerState): LearnerState {
+  const arrays: LearnerState['arrays'] = {};
+  for (const [k, a] of Object.entries(state.arrays)) arrays[k] = a.dtype === 'float64' ? Float64Array.from(a.data) : Float32Array.from(a.data);
+  return { family: state.family, config: { ...state.config }, arrays, extra: { ...state.extra } };
+}
+
+/**
+ * Everything an evolve run needs to continue after generation `gen`, as plain data: the members
+ * (learner states, channel states — hot/cold's memory —, lineage positions), the metric lineage
+ * and the metric in force, the meta-agent (its proposer's bandit arms), the quarantine's history,
+ * and the records so far. Stream positions need no saving: every draw is keyed by
+ * (seed, purpose, generation, …), never by how many draws came before.
+ */
+export interface EvolveCheckpoint {
+  readonly version: 1;
+  readonly gen: number;
+  readonly members: readonly (Omit<Member, 'state'> & { readonly state: EncodedLearnerState | null })[];
+  /** The metrics of the run: in force, ids, parents, lineage, and which failed re-validation (evolve-decisions.ts). */
+  readonly metricBook: MetricBookSnapshot;
+  readonly learnerLineage: readonly LearnerLineage[];
+  readonly generations: readonly GenerationRecord[];
+  readonly decisions: readonly DecisionRecord[];
+  readonly reference: readonly MeasurementRecord[];
+  readonly start: EvolveRecord['start'];
+  readonly backend: string;
+  readonly agent: MetaAgentSnapshot;
+  readonly quarantine: readonly QuarantinePoint[] | null;
+}
+
+/** Mean goodness (higher is better) of metric values, by the gate's `goodness`; undefined values count as the worst finite one. */
 function meanGoodness(metric: Metric, values: readonly number[]): number {
-  const g = values.map((v) => (Number.isNaN(v) ? NaN : metric.direction === 'lower' ? -v : v));
-  const finite = g.filter((x) => !Number.isNaN(x));
+  const g = values.map((v) => goodness(metric.direction, v));
+  const finite = g.filter(Number.isFinite);
   if (finite.length === 0) return NaN;
   const worst = Math.min(...finite);
-  return mean(g.map((x) => (Number.isNaN(x) ? worst : x)));
-}
-
-/** The member a metric ranks best on the anchor measurements (free; earliest on ties). */
-function bestByMetric(oracle: AnchorOracle, metric: Metric): number {
-  const scores = oracle.values(metric).map((row) => meanGoodness(metric, row));
-  let best = 0;
-  scores.forEach((x, i) => {
-    if (x > (scores[best] as number) || Number.isNaN(scores[best] as number)) best = i;
-  });
-  return best;
+  return mean(g.map((x) => (Number.isFinite(x) ? x : worst)));
 }
 
 const describeSpec = (m: MetricSpec): string => `${m.expression} ${m.direction === 'lower' ? '≤' : '≥'} ${m.threshold}`;
@@ -854,7 +941,7 @@ function summarise(gens: readonly GenerationRecord[], startAnchorGt: number, lin
     anchorGtTail: tail.reduce((a, g) => a + g.anchorGt, 0) / tail.length,
     anchorGtDrop: best.anchorGt - last.anchorGt,
     probeGtFinal: last.probeGt,
-    driftFinal: last.drift,
+    disagreementFinal: last.disagreement,
     episodesToThreshold,
     finalMetric: metricToSpec(final),
     finalGameable: measurementsUsed(final.ast).filter((n) => gameable.has(n)),
@@ -863,3 +950,102 @@ function summarise(gens: readonly GenerationRecord[], startAnchorGt: number, lin
     metricsAdopted: lineage.length - 1,
   };
 }
+
+// ---------------------------------------------------------------------------------- the experiment
+
+/**
+ * Plain-data encoding of a checkpoint: JSON has no NaN or ±Infinity, but a resumed run must see
+ * exactly the numbers an undisturbed one holds (an undefined measurement is NaN), so non-finite
+ * numbers are written as `{ "$num": "NaN" | "Infinity" | "-Infinity" }`.
+ */
+export function encodeNonFinite(x: unknown): unknown {
+  if (typeof x === 'number') return Number.isFinite(x) ? x : { $num: String(x) };
+  if (Array.isArray(x)) return x.map(encodeNonFinite);
+  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined).map(([k, v]) => [k, encodeNonFinite(v)]));
+  return x;
+}
+
+/** Reverses `encodeNonFinite`. */
+export function decodeNonFinite(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(decodeNonFinite);
+  if (x !== null && typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    if (Object.keys(o).length === 1 && typeof o.$num === 'string') return Number(o.$num);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, decodeNonFinite(v)]));
+  }
+  return x;
+}
+
+/** A value as plain JSON (NaN and ±Infinity become null, as JSON.stringify writes them). */
+const asJson = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+/** The experiment's config: evolve's, with a world and α by default so `run evolve` needs no flags. */
+export const evolveExperimentSchema = evolveConfigSchema.extend({
+  world: z.string().default('projectile').describe('World id (a one-shot world with task features).'),
+  alpha: z.number().min(0).max(1).default(0.5).describe('Gate strength α: 0 = anything goes (drift), 1 = locked to the ground-truth check (bias).'),
+});
+
+/**
+ * `--quick`: the preset `bench experiment` times. Evolve's default run is already quick (30
+ * generations of 6 members took 7.1 s of CPU here in process, 0.4 s of it outside the member
+ * jobs), but a learner worker costs about 2.4 s of CPU to start (tfjs and every learner module),
+ * a fixed cost the one-worker and the pool run both pay, so the preset gives each generation more
+ * independent work: 20 generations of 8 members × 512 episodes (about 13 s on one core, far under
+ * 60 s); 8 members split 4 and 4 over two workers. Measured with a load average of 24 on this
+ * 2-core machine, the default-sized 8-member preset reached a speedup of 1.38.
+ */
+export const EVOLVE_QUICK: Readonly<Record<string, unknown>> = Object.freeze({ generations: 20, population: 8, episodesPerGeneration: 512 });
+
+/**
+ * The evolve experiment (registry id `evolve`). Resumes by **snapshot**: a `checkpoint` after
+ * every generation holds an `EvolveCheckpoint` (members' learner and channel states, the metric
+ * lineage, the meta-agent's bandit, the quarantine's history, the records so far), and a resumed
+ * run continues from the next generation. Events: `started`; per generation `progress`,
+ * `generation` (data: a GenerationRecord), one `decision` per gate verdict (data: a
+ * DecisionRecord), `point`s on the charts `groundTruth` (series proxy, anchorGt, probeGt) and
+ * `disagreement`, and `checkpoint`; `finished` with results = the EvolveRecord (NaN as null).
+ * Members train on `ctx.learners` (learner workers, in parallel) when the host has them, else
+ * one after the other in process with physics through `ctx.batch`: the results are identical.
+ */
+export const evolveExperiment = defineExperiment<z.infer<typeof evolveExperimentSchema>, EvolveRecord>({
+  id: 'evolve',
+  title: 'Evolve: learners and a self-rewriting metric under the anchor gate',
+  description: 'A population of learners trains under a metric the meta-agent keeps rewriting; the anchor gate (strength α) decides which rewrites are adopted. Records proxy, anchor and probe ground truth, disagreement and shift gap per generation.',
+  configSchema: evolveExperimentSchema,
+  quick: EVOLVE_QUICK,
+  // The CLI records the tfjs backend and gives members learner workers (see Experiment in types.ts).
+  needsTf: true,
+  learnerJobs: true,
+  charts: [
+    { id: 'groundTruth', title: 'Proxy and ground truth per generation', x: 'generation', y: 'pass rate' },
+    { id: 'disagreement', title: 'Disagreement of the metric in force with ground truth (1 − τ-b)', x: 'generation', y: 'disagreement' },
+  ],
+  keyResult: (r) => `α ${r.alpha}: anchor GT ${r.summary.anchorGtFinal.toFixed(2)} (best ${r.summary.anchorGtBest.toFixed(2)}), probe GT ${r.summary.probeGtFinal.toFixed(2)}, disagreement ${r.summary.disagreementFinal === null ? '—' : r.summary.disagreementFinal.toFixed(2)}`,
+  async *run(config, ctx) {
+    const runtime: EvolveRuntime = { physics: ctx.batch, ...(ctx.learners ? { members: workerJobs<MemberJob, MemberResult>(ctx.learners, 'evolve-member') } : {}) };
+    const restore = ctx.restore === undefined ? undefined : (decodeNonFinite(ctx.restore) as EvolveCheckpoint);
+    const steps = evolveSteps(config, runtime, restore);
+    for (;;) {
+      const next = await steps.next();
+      if (next.done) {
+        yield { type: 'finished', results: asJson(next.value) };
+        return;
+      }
+      const step = next.value;
+      if (step.type === 'start') {
+        yield { type: 'started', unit: 'generations', total: step.generations };
+        continue;
+      }
+      const g = step.record;
+      yield { type: 'progress', stage: `generation ${g.gen}`, done: g.gen + 1, total: config.generations, unit: 'generations' };
+      yield { type: 'generation', index: g.gen, data: asJson(g) as unknown as Record<string, unknown> };
+      for (const d of step.decisions) {
+        yield { type: 'decision', generation: d.gen, proposal: d.metric, ...(d.parent === null ? {} : { parent: d.parent }), adopted: d.accepted, reason: d.reason, data: asJson(d) as unknown as Record<string, unknown> };
+      }
+      for (const [series, y] of [['proxy', g.proxy], ['anchorGt', g.anchorGt], ['probeGt', g.probeGt]] as const) yield { type: 'point', chart: 'groundTruth', series, x: g.gen, y };
+      yield { type: 'point', chart: 'disagreement', series: 'disagreement', x: g.gen, y: g.disagreement };
+      yield { type: 'checkpoint', state: encodeNonFinite(step.checkpoint()) };
+      if (ctx.signal.aborted) return;
+    }
+  },
+});

@@ -18,6 +18,7 @@ import { GUESS_MAX_N, guess, guessDefaultMetric, type GuessTask } from '../../wo
 import { parseChannelConfig, FeedbackChannel, type ChannelConfig } from '../feedback/channels.ts';
 import { FeedbackLog, type InformationReport } from '../feedback/information.ts';
 import { compileMetric, parseMetric } from '../metrics/index.ts';
+import { defineExperiment } from './types.ts';
 
 /** Options of a guessing game (zod-validated; unknown keys rejected). */
 export const guessingGameSchema = z.strictObject({
@@ -159,3 +160,47 @@ export function playGuessingGame(options: GuessingGameOptions): GuessingGameRepo
     records,
   };
 }
+
+// ---------------------------------------------------------------------------------- the experiment
+
+/** The guessing game's config for `run`: the game's options with a channel and a seed by default. */
+export const guessingGameConfigSchema = z.strictObject({
+  n: guessingGameSchema.shape.n,
+  channel: z
+    .unknown()
+    .default('hotcold')
+    .superRefine((c, ctx) => {
+      const r = guessingGameSchema.shape.channel.safeParse(c);
+      if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    })
+    .describe('The channel answering: binary, hotcold or graded (a bare kind or a channel config with flip/jitter).'),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0).describe('Run seed: targets and noise derive from it.'),
+  maxQueries: guessingGameSchema.shape.maxQueries,
+  games: guessingGameSchema.shape.games,
+});
+/** A parsed guessing-game config. */
+export type GuessingGameConfig = z.infer<typeof guessingGameConfigSchema>;
+
+/**
+ * The guessing game as a runnable experiment (registry id `guessing-game`). It resumes by
+ * **replay**: a run takes well under a second, so it never checkpoints. The world is trivial and
+ * every query depends on the previous answer, so it plays in process (its physics is the guess
+ * world's `WorldRuntime`, the same code a pool worker runs). Events: `started`, a `point` per
+ * query index on the `bitsByQuery` chart (mean bits gained by the k-th query), `finished` with
+ * results = the GuessingGameReport (NaN as null).
+ */
+export const guessingGameExperiment = defineExperiment<GuessingGameConfig, GuessingGameReport>({
+  id: 'guessing-game',
+  title: 'The guessing game: bits per feedback event',
+  description: 'A bayes-guesser looks for a hidden cell among n; the answer comes through one feedback channel. Reports bits gained per query, the bits each feedback event carried (measured from the log) and queries to pin and to hit the target.',
+  configSchema: guessingGameConfigSchema,
+  quick: { n: 256, games: 16 },
+  charts: [{ id: 'bitsByQuery', title: 'Mean bits gained by the k-th query', x: 'query', y: 'bits' }],
+  keyResult: (r) => `n ${r.n}, ${typeof r.channel === 'object' ? r.channel.kind : String(r.channel)}: ${r.bitsPerQuery.toFixed(2)} bits/query, ${r.queriesToHit.mean.toFixed(1)} queries to hit`,
+  async *run(config) {
+    yield { type: 'started', unit: 'games', total: config.games };
+    const report = playGuessingGame(config);
+    for (const [k, bits] of report.bitsByQuery.entries()) yield { type: 'point', chart: 'bitsByQuery', series: 'bits', x: k + 1, y: Number.isFinite(bits) ? bits : null };
+    yield { type: 'finished', results: JSON.parse(JSON.stringify(report)) as GuessingGameReport };
+  },
+});

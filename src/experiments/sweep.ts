@@ -9,7 +9,7 @@
  * feedback (right, but slower); the frontier shows what lies between.
  */
 import { fitGao, type GaoFit } from '../anchors/index.ts';
-import { runEvolve, type EvolveRecord, type EvolveSummary } from './evolve.ts';
+import { runEvolve, type EvolveRecord, type EvolveRuntime, type EvolveSummary } from './evolve.ts';
 
 /** The α grid of the frontier. */
 export const SWEEP_ALPHAS: readonly number[] = Object.freeze([0, 0.25, 0.5, 0.75, 1]);
@@ -25,7 +25,8 @@ export interface FrontierPoint {
   readonly anchorGtBest: number;
   /** Mean of (best − final) anchor GT. */
   readonly anchorGtDrop: number;
-  readonly finalDrift: number | null;
+  /** Mean final disagreement (1 − τ-b) over the runs where it is defined. */
+  readonly finalDisagreement: number | null;
   /** Mean episodes per member to the GT threshold over the runs that reached it (null: none did). */
   readonly episodesToThreshold: number | null;
   /** How many runs reached the threshold. */
@@ -56,6 +57,7 @@ export async function runAlphaSweep(
   base: Record<string, unknown>,
   options: { readonly alphas?: readonly number[]; readonly seeds: readonly number[] },
   onRun?: (record: EvolveRecord, done: number, total: number) => void,
+  runtime: EvolveRuntime = {},
 ): Promise<SweepResult> {
   const alphas = options.alphas ?? SWEEP_ALPHAS;
   const total = alphas.length * options.seeds.length;
@@ -65,7 +67,7 @@ export async function runAlphaSweep(
   for (const alpha of alphas) {
     const records: EvolveRecord[] = [];
     for (const seed of options.seeds) {
-      const r = await runEvolve({ ...base, alpha, seed });
+      const r = await runEvolve({ ...base, alpha, seed }, undefined, runtime);
       world = r.world;
       records.push(r);
       runs.push({ alpha, seed, summary: r.summary });
@@ -73,7 +75,7 @@ export async function runAlphaSweep(
     }
     const reached = records.map((r) => r.summary.episodesToThreshold).filter((e): e is number => e !== null);
     const points = records.flatMap((r) => r.gao.points);
-    const drifts = records.map((r) => r.summary.driftFinal).filter((x): x is number => x !== null);
+    const disagreements = records.map((r) => r.summary.disagreementFinal).filter((x): x is number => x !== null);
     frontier.push({
       alpha,
       runs: records.length,
@@ -81,7 +83,7 @@ export async function runAlphaSweep(
       finalAnchorGt: mean(records.map((r) => r.summary.anchorGtFinal)) ?? 0,
       anchorGtBest: mean(records.map((r) => r.summary.anchorGtBest)) ?? 0,
       anchorGtDrop: mean(records.map((r) => r.summary.anchorGtDrop)) ?? 0,
-      finalDrift: mean(drifts),
+      finalDisagreement: mean(disagreements),
       episodesToThreshold: mean(reached),
       reached: reached.length,
       proxyEnd: mean(records.map((r) => r.summary.proxyEnd)) ?? 0,

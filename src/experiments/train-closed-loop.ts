@@ -10,24 +10,30 @@
  * observations, its own noise draws and feedback; streams come from (config, seed) (wall 2);
  * the policy crosses into the physics as plain data (wall 3).
  */
-import { InputError, WorldRuntime, type EpisodeSpec } from '../core/runtime.ts';
+import type { EpisodeSpec } from '../core/runtime.ts';
+import type { BatchRunner } from '../core/checkWorld.ts';
 import type { PolicySpec } from '../core/policy.ts';
-import { isClosedLoop, type AnyClosedLoopWorld, type AnyWorld, type Consequence } from '../core/types.ts';
+import type { AnyClosedLoopWorld, Consequence } from '../core/types.ts';
 import type { FeedbackChannel } from '../feedback/channels.ts';
 import type { CompiledMetric as ChannelMetric } from '../metrics/index.ts';
-import { experienceFromConsequence, isClosedLoopFamily, isClosedLoopLearner, type ClosedLoopEnv, type EpisodeExperience } from '../learners/policy-gradient.ts';
-import { createLearner, getLearnerFamily, LEARNER_IDS } from '../learners/registry.ts';
+import { experienceFromConsequence } from '../learners/closed-loop.ts';
+import { createLearner } from '../learners/registry.ts';
+import { isClosedLoopLearner, type ClosedLoopEnv, type EpisodeExperience, type FeedbackInfo } from '../learners/types.ts';
 import type { Metric } from '../metrics/index.ts';
-import { trainingLoop, trainResult, trainSuite, type CurvePoint, type SuiteTask, type TrainConfig, type TrainResult } from './train.ts';
+import { trainingLoop, trainResult, trainSuite, type CurvePoint, type SuiteTask, type TrainLoopConfig, type TrainResult } from './training-loop.ts';
 
 /** What `runTraining` has resolved before handing a closed-loop world over. */
 export interface ClosedLoopTrainingSetup {
-  readonly cfg: TrainConfig;
+  readonly cfg: TrainLoopConfig & { readonly learnerConfig: Record<string, unknown> };
   readonly world: AnyClosedLoopWorld;
   readonly params: Record<string, unknown>;
   readonly metric: Metric;
   readonly sense: ChannelMetric;
   readonly channel: FeedbackChannel;
+  /** Physics (in process or a pool): the policy crosses as plain data, so any runner plays it. */
+  readonly physics: BatchRunner;
+  /** What the learner is told about its feedback. */
+  readonly feedback: FeedbackInfo;
 }
 
 /**
@@ -36,28 +42,28 @@ export interface ClosedLoopTrainingSetup {
  * one-shot learners). Returns the same TrainResult as the one-shot runner.
  */
 export async function runClosedLoopTraining(setup: ClosedLoopTrainingSetup, onPoint?: (p: CurvePoint, total: number) => void): Promise<TrainResult> {
-  const { cfg, world, params, metric, sense, channel } = setup;
+  const { cfg, world, params, metric, sense, channel, physics, feedback } = setup;
   const observationSpace = world.observationSpace(params);
   const actionSpace = world.actionSpace(params);
-  const env: ClosedLoopEnv = { world: world.id, actionSpace, featureNames: world.featureNames?.(params) ?? [], observationSpace };
+  const env: ClosedLoopEnv = { world: world.id, actionSpace, featureNames: world.featureNames?.(params) ?? [], observationSpace, feedback };
   const learner = await createLearner(cfg.learner, env, cfg.learnerConfig, cfg.seed);
   try {
     if (!isClosedLoopLearner(learner)) {
-      throw new InputError('learner', cfg.learner, `a closed-loop learner for world '${world.id}' (it plays a policy every step): policy-gradient`);
+      // assertLearnerFits has refused one-shot families already: reaching here is a bug.
+      throw new Error(`learner '${cfg.learner}' declares closed-loop needs but built no closed-loop learner`);
     }
     const names = { observations: observationSpace.names, actions: actionSpace.names };
-    const runtime = new WorldRuntime(world);
-    const play = (tasks: readonly SuiteTask[], policy: PolicySpec, firstEpisode: number, trajectory: boolean): Consequence[] => {
+    const play = async (tasks: readonly SuiteTask[], policy: PolicySpec, firstEpisode: number, trajectory: boolean): Promise<Consequence[]> => {
       const items: EpisodeSpec[] = tasks.map((t, i) => ({ episode: firstEpisode + i, task: t.task }));
-      return runtime.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items }, policy, trajectory }).consequences;
+      return (await physics.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items }, policy, trajectory })).consequences;
     };
     // The same fixed train suite and round loop as the one-shot runner; rounds hold the
     // learner's own roundSize episodes, all playing one policy (the lanes share its forward pass).
-    const loop = trainingLoop<EpisodeExperience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
+    const loop = await trainingLoop<EpisodeExperience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
       roundSize: learner.roundSize,
-      explore(tasks, firstEpisode) {
+      async explore(tasks, firstEpisode) {
         const policy = learner.policy('explore');
-        const consequences = play(tasks, policy, firstEpisode, true);
+        const consequences = await play(tasks, policy, firstEpisode, true);
         const experience = (j: number, feedback: number): EpisodeExperience => {
           const t = tasks[j] as SuiteTask;
           return experienceFromConsequence(consequences[j] as Consequence, policy, names, { features: t.features, feedback, taskKey: t.key });
@@ -71,16 +77,4 @@ export async function runClosedLoopTraining(setup: ClosedLoopTrainingSetup, onPo
   } finally {
     learner.dispose();
   }
-}
-
-/**
- * Throws an InputError unless the learner family fits the world's kind: closed-loop worlds need
- * a learner that plays a policy every step, and such learners have nothing to play elsewhere.
- */
-export function assertLearnerFitsWorld(world: AnyWorld, learnerId: string): void {
-  const wantsClosedLoop = isClosedLoop(world);
-  if (isClosedLoopFamily(getLearnerFamily(learnerId)) === wantsClosedLoop) return;
-  const fitting = LEARNER_IDS.filter((id) => isClosedLoopFamily(getLearnerFamily(id)) === wantsClosedLoop);
-  const kind = wantsClosedLoop ? 'closed-loop' : 'one-shot';
-  throw new InputError('learner', learnerId, `a ${kind} learner for ${kind} world '${world.id}': one of ${fitting.map((i) => JSON.stringify(i)).join(', ')}`);
 }

@@ -3,22 +3,31 @@
  * channel, and the runner records a learning curve. Ground truth is the runner's business only
  * (wall 1): the learner gets features, its actions and the channel's feedback, nothing else.
  *
- * Runs anywhere (in a learner worker for the CLI and the app, in process in tests); a result
- * depends on (config, seed) alone (wall 2).
+ * The learner trains on the calling thread; its episodes go through an injected BatchRunner
+ * (the physics pool for the CLI and the app, in process in tests); a result depends on
+ * (config, seed) alone (wall 2), never on the runner. Registry id `train` (`trainExperiment`
+ * at the end of this file); it resumes by replay.
  */
 import { z } from 'zod';
 import { Stream } from '../core/rng.ts';
-import { InputError, inputErrorFromZod, resolveParams, WorldRuntime, type EpisodeSpec } from '../core/runtime.ts';
-import { isClosedLoop, type AnyWorld, type Consequence, type TaskBase } from '../core/types.ts';
+import { InputError, inputErrorFromZod, resolveParams, type EpisodeSpec } from '../core/runtime.ts';
+import type { BatchRunner } from '../core/checkWorld.ts';
+import { inProcessRunner } from '../runs/in-process.ts';
+import { defineExperiment, type ExperimentEvent } from './types.ts';
+import { isClosedLoop, type AnyWorld, type Consequence } from '../core/types.ts';
 import { CHANNEL_KINDS, createChannel, parseChannelConfig, SCHEDULES, type ChannelConfig, type FeedbackChannel } from '../feedback/channels.ts';
-import { measureInformation, type FeedbackEvent } from '../feedback/information.ts';
 import type { CompiledMetric as ChannelMetric } from '../metrics/index.ts';
+import { assertLearnerFits } from '../learners/compat.ts';
 import { createLearner, getLearnerFamily } from '../learners/registry.ts';
-import { tfBackend } from '../learners/tf.ts';
-import type { Experience, Learner, LearnerEnv } from '../learners/types.ts';
+import type { Experience, FeedbackInfo, LearnerEnv } from '../learners/types.ts';
 import { compile, directionRequiredText, MetricError, parse, parseMetric, resolveDirection, type Metric } from '../metrics/index.ts';
 import { getWorld } from '../../worlds/index.ts';
-import { assertLearnerFitsWorld, runClosedLoopTraining } from './train-closed-loop.ts';
+import { runClosedLoopTraining } from './train-closed-loop.ts';
+import { trainingLoop, trainResult, trainSuite, type CurvePoint, type SuiteTask, type TrainResult } from './training-loop.ts';
+
+// The shared round loop lives in training-loop.ts; re-exported so callers keep one import.
+export { EVAL_EPISODE_BASE, trainingLoop, trainResult, trainSuite } from './training-loop.ts';
+export type { CurvePoint, Explored, LoopConfig, LoopContext, RoundHooks, SuiteTask, TrainLoopConfig, TrainResult } from './training-loop.ts';
 
 /** Training configuration: one schema for the CLI, files and the app. */
 export const trainConfigSchema = z.strictObject({
@@ -40,34 +49,6 @@ export const trainConfigSchema = z.strictObject({
 });
 /** A parsed training configuration. */
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
-
-/** One point of the learning curve. */
-export interface CurvePoint {
-  episodes: number;
-  /** Ground-truth pass rate of greedy actions on the evaluation tasks (train split). */
-  gtPassRate: number;
-  /** Mean metric value of those greedy actions (NaN values left out). */
-  metric: number;
-  /** Measured bits per feedback event since the previous point: I(feedback; ground-truth margin). */
-  bitsPerFeedback: number;
-}
-
-/** A training run's result (plain data). */
-export interface TrainResult {
-  world: string;
-  learner: string;
-  feedback: string;
-  seed: number;
-  metric: { expression: string; direction: 'lower' | 'higher'; threshold: number };
-  capacity: number;
-  priors: readonly string[];
-  curve: CurvePoint[];
-  final: { gtPassRate: number; metric: number };
-  /** Episodes whose metric was undefined (NaN): no feedback was given for them. */
-  undefinedMetricEpisodes: number;
-  /** The tfjs backend the learner ran on ('none' for learners without tfjs). */
-  backend: string;
-}
 
 /** Parses a training config; throws InputError naming the field. */
 export function parseTrainConfig(input: unknown): TrainConfig {
@@ -110,118 +91,15 @@ function channelConfig(cfg: TrainConfig): ChannelConfig {
   }
 }
 
-/** One task of the fixed train suite, with its key and the features learners see. */
-export interface SuiteTask {
-  readonly key: string;
-  readonly task: TaskBase;
-  readonly features: number[];
-}
-
-/** Episode indices of evaluation runs live far above training episodes, so their streams never collide. */
-export const EVAL_EPISODE_BASE = 2 ** 40;
-
-/** The fixed train suite of a run: tasks repeat across rounds (per-task learners key on them). */
-export function trainSuite(cfg: TrainConfig, world: AnyWorld, params: Record<string, unknown>): SuiteTask[] {
-  return Array.from({ length: cfg.trainTasks }, (_, i) => {
-    const task = world.sampleTask(new Stream([cfg.seed, 'train-suite', i]), 'train', params) as TaskBase;
-    return { key: `train:${i}`, task, features: world.taskFeatures?.(task, params) ?? [] };
-  });
-}
-
-/** What a runner plugs into `trainingLoop`: how one round is played and learned from. */
-export interface RoundHooks<X> {
-  /** Episodes per learning round. */
-  readonly roundSize: number;
-  /** Plays a round with exploration; `experience(j, feedback)` builds episode j's experience. */
-  explore(tasks: readonly SuiteTask[], firstEpisode: number, round: number): { consequences: Consequence[]; experience: (j: number, feedback: number) => X };
-  /** Plays the greedy learner on the evaluation tasks (the `evalIndex`-th evaluation). */
-  greedy(tasks: readonly SuiteTask[], firstEpisode: number, evalIndex: number): Consequence[];
-  learn(batch: X[], rng: Stream): void;
-}
-
-/**
- * The round loop both runners share: play a round, turn each metric value into feedback through
- * the channel, learn, and at each curve point measure greedy ground truth on the evaluation
- * tasks. Ground truth and the bits-per-feedback log stay here, never with the learner.
- */
-export function trainingLoop<X>(
-  ctx: { cfg: TrainConfig; sense: ChannelMetric; channel: FeedbackChannel },
-  suite: readonly SuiteTask[],
-  hooks: RoundHooks<X>,
-  onPoint?: (p: CurvePoint, total: number) => void,
-): { curve: CurvePoint[]; undefinedMetric: number } {
-  const { cfg, sense, channel } = ctx;
-  const value = sense.value;
-  const evalSuite = suite.slice(0, Math.min(cfg.evalTasks, suite.length));
-  const curve: CurvePoint[] = [];
-  let events: FeedbackEvent[] = [];
-  let undefinedMetric = 0;
-  let evalCount = 0;
-  const evaluate = (episodes: number): CurvePoint => {
-    const cs = hooks.greedy(evalSuite, EVAL_EPISODE_BASE + evalCount * evalSuite.length, evalCount);
-    evalCount++;
-    const values = cs.map((c) => value(c.measurements)).filter((v) => !Number.isNaN(v));
-    const point: CurvePoint = {
-      episodes,
-      gtPassRate: cs.filter((c) => c.gtPass).length / cs.length,
-      metric: values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN,
-      bitsPerFeedback: events.length ? measureInformation(events).bitsPerFeedback : 0,
-    };
-    events = [];
-    return point;
-  };
-
-  const evalEvery = Math.max(1, Math.floor(cfg.episodes / cfg.evalPoints));
-  let nextEval = evalEvery;
-  for (let e = 0, round = 0; e < cfg.episodes; round++) {
-    const b = Math.min(hooks.roundSize, cfg.episodes - e);
-    const tasks = Array.from({ length: b }, (_, j) => suite[(e + j) % suite.length] as SuiteTask);
-    const { consequences, experience } = hooks.explore(tasks, e, round);
-    const batch: X[] = [];
-    consequences.forEach((c, j) => {
-      const t = tasks[j] as SuiteTask;
-      const v = value(c.measurements);
-      if (Number.isNaN(v)) {
-        undefinedMetric++;
-        return;
-      }
-      const feedback = channel.feedback(v, sense, { taskKey: t.key, progress: Math.min(1, (e + j) / cfg.episodes), rng: new Stream([cfg.seed, 'feedback', e + j]) });
-      batch.push(experience(j, feedback));
-      // The runner, not the learner, pairs feedback with the ground-truth margin it was about.
-      events.push({ feedback, target: c.verdicts[0]?.margin ?? 0 });
-    });
-    if (batch.length) hooks.learn(batch, new Stream([cfg.seed, 'learn', round]));
-    e += b;
-    if (e >= nextEval || e >= cfg.episodes) {
-      const p = evaluate(e);
-      curve.push(p);
-      onPoint?.(p, cfg.episodes);
-      nextEval += evalEvery;
-    }
-  }
-  return { curve, undefinedMetric };
-}
-
-/** Assembles a run's result once the loop is done. */
-export async function trainResult(
-  ctx: { cfg: TrainConfig; world: AnyWorld; metric: Metric; channel: FeedbackChannel },
-  learner: Pick<Learner, 'capacity' | 'priors'>,
-  loop: { curve: CurvePoint[]; undefinedMetric: number },
-): Promise<TrainResult> {
-  const { cfg, world, metric, channel } = ctx;
-  const last = loop.curve[loop.curve.length - 1] as CurvePoint;
+/** What the learner is told about its feedback (a channel's kind and noise, and the metric). */
+export function feedbackInfo(channel: FeedbackChannel, metric: Metric): FeedbackInfo {
+  const c = channel.config;
   return {
-    world: world.id,
-    learner: cfg.learner,
-    feedback: channel.kind,
-    seed: cfg.seed,
+    kind: c.kind,
+    flip: 'flip' in c ? c.flip : 0,
+    jitter: 'jitter' in c ? c.jitter : 0,
+    tolerance: c.kind === 'hotcold' ? c.tolerance : 0,
     metric: { expression: metric.expression, direction: metric.direction, threshold: metric.threshold },
-    capacity: learner.capacity,
-    priors: learner.priors,
-    curve: loop.curve,
-    final: { gtPassRate: last.gtPassRate, metric: last.metric },
-    undefinedMetricEpisodes: loop.undefinedMetric,
-    backend: (await tfBackend())?.backend ?? 'none',
   };
 }
 
@@ -233,10 +111,10 @@ export function validateTrainConfig(input: unknown): TrainConfig {
   const cfg = parseTrainConfig(input);
   const world = getWorld(cfg.world);
   const params = resolveParams(world, cfg.params);
-  resolveMetric(world, params, cfg);
-  channelConfig(cfg);
+  const metric = resolveMetric(world, params, cfg);
+  const channel = channelConfig(cfg);
   const family = getLearnerFamily(cfg.learner);
-  assertLearnerFitsWorld(world, cfg.learner);
+  assertLearnerFits(world, params, cfg.learner, { channel: channel.kind, metric: metric.expression });
   try {
     family.parseConfig(cfg.learnerConfig);
   } catch (err) {
@@ -247,7 +125,7 @@ export function validateTrainConfig(input: unknown): TrainConfig {
 }
 
 /** Runs one training experiment; `onPoint` is called at every curve point (progress for UIs). */
-export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, total: number) => void): Promise<TrainResult> {
+export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, total: number) => void, physics: BatchRunner = inProcessRunner()): Promise<TrainResult> {
   const cfg = parseTrainConfig(input);
   const world = getWorld(cfg.world);
   const params = resolveParams(world, cfg.params);
@@ -255,23 +133,25 @@ export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, tota
   const value = compile(metric.ast);
   const sense: ChannelMetric = { expression: metric.expression, direction: metric.direction, threshold: metric.threshold, value };
   const channel = createChannel(channelConfig(cfg));
+  // A misfit is refused before anything runs (exit 2, the unmet need named).
+  assertLearnerFits(world, params, cfg.learner, { channel: channel.kind, metric: metric.expression });
+  const feedback = feedbackInfo(channel, metric);
   // Closed-loop worlds: the learner plays a policy every step (train-closed-loop.ts).
-  assertLearnerFitsWorld(world, cfg.learner);
-  if (isClosedLoop(world)) return runClosedLoopTraining({ cfg, world, params, metric, sense, channel }, onPoint);
+  if (isClosedLoop(world)) return runClosedLoopTraining({ cfg, world, params, metric, sense, channel, physics, feedback }, onPoint);
   if (!world.taskFeatures || !world.featureNames) throw new InputError('world', cfg.world, 'a world that gives learners task features');
-  const env: LearnerEnv = { world: world.id, actionSpace: world.actionSpace(params), featureNames: world.featureNames(params) };
+  const env: LearnerEnv = { world: world.id, actionSpace: world.actionSpace(params), featureNames: world.featureNames(params), feedback };
   const learner = await createLearner(cfg.learner, env, cfg.learnerConfig, cfg.seed);
   try {
-    const runtime = new WorldRuntime(world);
-    const simulate = (tasks: readonly SuiteTask[], actions: readonly number[][], firstEpisode: number): Consequence[] => {
+    // Physics through the injected runner (in process, the Node pool, the browser pool): same results.
+    const simulate = async (tasks: readonly SuiteTask[], actions: readonly number[][], firstEpisode: number): Promise<Consequence[]> => {
       const items: EpisodeSpec[] = tasks.map((t, i) => ({ episode: firstEpisode + i, task: t.task, action: actions[i] as number[] }));
-      return runtime.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items } }).consequences;
+      return (await physics.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items } })).consequences;
     };
-    const loop = trainingLoop<Experience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
+    const loop = await trainingLoop<Experience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
       roundSize: cfg.roundSize,
-      explore(tasks, firstEpisode, round) {
+      async explore(tasks, firstEpisode, round) {
         const actions = learner.act(tasks.map((t) => t.features), new Stream([cfg.seed, 'explore', round]), 'explore');
-        const consequences = simulate(tasks, actions, firstEpisode);
+        const consequences = await simulate(tasks, actions, firstEpisode);
         const experience = (j: number, feedback: number): Experience => {
           const t = tasks[j] as SuiteTask;
           return { features: t.features, action: actions[j] as number[], feedback, taskKey: t.key };
@@ -288,3 +168,73 @@ export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, tota
     learner.dispose();
   }
 }
+
+// ---------------------------------------------------------------------------------- the experiment
+
+/** The experiment's config: train's, with a world and a learner by default so `run train` needs no flags. */
+export const trainExperimentSchema = trainConfigSchema.extend({
+  world: z.string().default('projectile').describe('World id.'),
+  learner: z.string().default('gaussian-policy').describe('Learner family id.'),
+});
+
+/**
+ * The training experiment (registry id `train`). Resumes by **replay**: it yields no checkpoint
+ * (a default run is a few thousand episodes; replaying it costs seconds). The learner trains on
+ * the calling thread; its episodes go through `ctx.batch` (the physics pool by default), with
+ * results identical in process. Events: `started`, per curve point `progress` and `point`s on the
+ * charts `groundTruth` (greedy GT pass rate), `metric` and `bitsPerFeedback`; `finished` with
+ * results = the TrainResult (NaN as null).
+ */
+export const trainExperiment = defineExperiment<z.infer<typeof trainExperimentSchema>, TrainResult>({
+  id: 'train',
+  title: 'Train: one learner, one world, one feedback channel',
+  description: 'A learner trains on a world’s train tasks through one feedback channel; the learning curve records greedy ground truth, the metric and the bits each feedback event carried.',
+  configSchema: trainExperimentSchema,
+  quick: { episodes: 2000, evalPoints: 10 },
+  charts: [
+    { id: 'groundTruth', title: 'Greedy ground-truth pass rate on train tasks', x: 'episodes', y: 'GT pass rate' },
+    { id: 'metric', title: 'Mean metric of greedy actions', x: 'episodes', y: 'metric' },
+    { id: 'bitsPerFeedback', title: 'Bits per feedback event (measured)', x: 'episodes', y: 'bits' },
+  ],
+  keyResult: (r) => `${r.learner} on ${r.world} (${r.feedback}): GT pass rate ${r.final.gtPassRate.toFixed(3)}`,
+  async *run(config, ctx) {
+    validateTrainConfig(config);
+    yield { type: 'started', unit: 'episodes', total: config.episodes };
+    // runTraining reports curve points through a callback; they are yielded as they arrive.
+    const queue: ExperimentEvent[] = [];
+    let wake: (() => void) | null = null;
+    let outcome: { result: TrainResult } | { error: unknown } | null = null;
+    const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+    void runTraining(
+      config,
+      (p, total) => {
+        queue.push(
+          { type: 'progress', stage: 'episodes', done: p.episodes, total, unit: 'episodes' },
+          { type: 'point', chart: 'groundTruth', series: 'gtPassRate', x: p.episodes, y: p.gtPassRate },
+          { type: 'point', chart: 'metric', series: 'metric', x: p.episodes, y: finite(p.metric) },
+          { type: 'point', chart: 'bitsPerFeedback', series: 'bitsPerFeedback', x: p.episodes, y: finite(p.bitsPerFeedback) },
+        );
+        wake?.();
+      },
+      ctx.batch,
+    ).then(
+      (result) => {
+        outcome = { result };
+        wake?.();
+      },
+      (error: unknown) => {
+        outcome = { error };
+        wake?.();
+      },
+    );
+    for (;;) {
+      while (queue.length > 0) yield queue.shift() as ExperimentEvent;
+      if (outcome) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+    const done = outcome as { result: TrainResult } | { error: unknown };
+    if ('error' in done) throw done.error;
+    yield { type: 'finished', results: JSON.parse(JSON.stringify(done.result)) as TrainResult };
+  },
+});

@@ -35,6 +35,7 @@
  */
 import { z } from 'zod';
 import { deterministicMath } from '../core/detmath.ts';
+import { InputError } from '../core/errors.ts';
 import type { Stream } from '../core/rng.ts';
 import type { Experience, Learner, LearnerEnv, LearnerFamily, LearnerState } from './types.ts';
 
@@ -43,19 +44,50 @@ export const GUESSER_SEMANTICS = ['binary', 'hotcold', 'graded'] as const;
 
 /** Hyperparameters: what the learner assumes about the channel answering it. */
 export const bayesGuesserConfigSchema = z.strictObject({
-  /** Which channel answers (decides the likelihood). */
-  semantics: z.enum(GUESSER_SEMANTICS).default('hotcold').describe('Which channel answers: binary, hotcold or graded (distance).'),
-  /** Assumed probability that a binary or hot/cold answer was flipped. */
-  flip: z.number().min(0).max(1).default(0).describe('Assumed probability that a binary or hot/cold answer was flipped.'),
-  /** Assumed standard deviation of Gaussian noise on graded answers, in cells. */
-  jitter: z.number().min(0).default(0).describe('Assumed standard deviation of Gaussian noise on graded answers, in cells.'),
-  /** Binary answers 1 when |guess − target| ≤ passWithin (the distance metric's threshold). */
-  passWithin: z.number().int().min(0).default(0).describe('Binary answers 1 when |guess − target| ≤ passWithin (the distance threshold).'),
+  /** Which channel answers (decides the likelihood); absent: the channel the run gives (else hotcold). */
+  semantics: z.enum(GUESSER_SEMANTICS).optional().describe("Which channel answers: binary, hotcold or graded (distance). Default: the run's channel, else hotcold."),
+  /** Assumed probability that a binary or hot/cold answer was flipped; absent: the run channel's flip (else 0). */
+  flip: z.number().min(0).max(1).optional().describe("Assumed probability that a binary or hot/cold answer was flipped. Default: the run channel's flip, else 0."),
+  /** Assumed std of Gaussian noise on graded answers, in cells; absent: the run channel's jitter (else 0). */
+  jitter: z.number().min(0).optional().describe("Assumed standard deviation of Gaussian noise on graded answers, in cells. Default: the run channel's jitter, else 0."),
+  /** Binary answers 1 when |guess − target| ≤ passWithin; absent: the run metric's threshold (else 0). */
+  passWithin: z.number().int().min(0).optional().describe("Binary answers 1 when |guess − target| ≤ passWithin. Default: the run's distance threshold, else 0."),
   /** In explore mode, guess the most probable cell once it holds at least this posterior mass. */
   commitAt: z.number().gt(0).max(1).default(0.5).describe('Explore mode guesses the most probable cell once it holds at least this mass.'),
 });
 /** Parsed bayes-guesser hyperparameters. */
 export type BayesGuesserConfig = z.infer<typeof bayesGuesserConfigSchema>;
+
+/** The channel model the guesser inverts: its config where given, else what the run tells it. */
+export interface GuesserModel {
+  readonly semantics: (typeof GUESSER_SEMANTICS)[number];
+  readonly flip: number;
+  readonly jitter: number;
+  readonly passWithin: number;
+}
+
+/**
+ * Reads the channel model from the config and the run's feedback (env.feedback). A config that
+ * contradicts the run's channel, or a channel the guesser cannot invert, is bad input (exit 2).
+ */
+export function guesserModel(config: BayesGuesserConfig, feedback: LearnerEnv['feedback']): GuesserModel {
+  if (feedback) {
+    const kind = feedback.kind;
+    if (!(GUESSER_SEMANTICS as readonly string[]).includes(kind)) throw new InputError('feedback', kind, `a channel bayes-guesser can invert: ${GUESSER_SEMANTICS.join(', ')}`);
+    if (config.semantics !== undefined && config.semantics !== kind) throw new InputError('learnerConfig.semantics', config.semantics, `the run's channel '${kind}' (or leave it out)`);
+    if (feedback.metric.expression !== 'distance' || feedback.metric.direction !== 'lower') {
+      throw new InputError('metric', `${feedback.metric.expression} (${feedback.metric.direction})`, "distance, lower is better (bayes-guesser inverts the distance)");
+    }
+    if (kind === 'hotcold' && feedback.tolerance >= 1) throw new InputError('feedback.tolerance', feedback.tolerance, 'less than 1 cell (bayes-guesser assumes whole-cell hot/cold answers)');
+  }
+  const semantics = config.semantics ?? ((feedback?.kind as GuesserModel['semantics'] | undefined) ?? 'hotcold');
+  return {
+    semantics,
+    flip: config.flip ?? feedback?.flip ?? 0,
+    jitter: config.jitter ?? feedback?.jitter ?? 0,
+    passWithin: config.passWithin ?? (feedback ? Math.max(0, Math.floor(feedback.metric.threshold)) : 0),
+  };
+}
 
 const TIE = 1e-12;
 const log2 = (x: number): number => deterministicMath.log(x) / Math.LN2;
@@ -103,6 +135,8 @@ export class BayesGuesser implements Learner {
   private readonly tasks = new Map<string, TaskState>();
   private readonly aliases = new Map<string, string>();
   private readonly uniform: Float64Array;
+  /** The channel model it inverts (see guesserModel). */
+  readonly model: GuesserModel;
 
   constructor(
     env: LearnerEnv,
@@ -116,12 +150,13 @@ export class BayesGuesser implements Learner {
     this.cells = n;
     this.capacity = n;
     this.uniform = new Float64Array(n).fill(1 / n);
-    const noise = config.semantics === 'graded' ? (config.jitter > 0 ? `, Gaussian noise σ=${config.jitter}` : '') : config.flip > 0 ? `, flipped with p=${config.flip}` : '';
+    const m = (this.model = guesserModel(config, env.feedback));
+    const noise = m.semantics === 'graded' ? (m.jitter > 0 ? `, Gaussian noise σ=${m.jitter}` : '') : m.flip > 0 ? `, flipped with p=${m.flip}` : '';
     const meaning = {
-      binary: `binary: 1 iff |guess − target| ≤ ${config.passWithin}`,
+      binary: `binary: 1 iff |guess − target| ≤ ${m.passWithin}`,
       hotcold: 'hotcold: +1/−1/0 as the target is closer to / farther from / as far from this guess as the previous one',
       graded: 'graded: −|guess − target| in cells',
-    }[config.semantics];
+    }[m.semantics];
     this.priors = [`target is one of ${n} cells, uniformly likely`, `feedback semantics of the channel: ${meaning}${noise}`];
   }
 
@@ -162,7 +197,7 @@ export class BayesGuesser implements Learner {
 
   /** Multiplies the posterior by the answer's likelihood and renormalises. */
   private update(st: TaskState, g: number, answer: number, taskKey: string): void {
-    const { semantics, flip, jitter, passWithin } = this.config;
+    const { semantics, flip, jitter, passWithin } = this.model;
     const post = st.post;
     const n = this.cells;
     if (semantics === 'binary') {
@@ -194,7 +229,7 @@ export class BayesGuesser implements Learner {
   private query(post: Float64Array, last: number): number {
     const n = this.cells;
     const map = mapCell(post);
-    const { semantics, flip, passWithin } = this.config;
+    const { semantics, flip, passWithin } = this.model;
     // Repeating the previous guess under hot/cold is always answered "same": never commit to it.
     if (post[map]! >= Math.min(this.config.commitAt, 1 - TIE) && !(semantics === 'hotcold' && map === last)) return map;
     if (semantics === 'graded') {
@@ -284,6 +319,9 @@ function mapCell(post: Float64Array): number {
 /** The bayes-guesser family. */
 export const bayesGuesserFamily: LearnerFamily<BayesGuesserConfig> = {
   id: 'bayes-guesser',
+  // It inverts the answers, so it needs to know what they mean: the distance metric through a
+  // channel whose likelihood it has (scheduled blends two labels by a weight it is not told).
+  needs: { loop: 'one-shot', describingFeatures: false, features: [['taskId']], actions: [['guess']], actionDims: 1, channels: GUESSER_SEMANTICS, metrics: ['distance'] },
   doc: 'Exact posterior over the guessing game’s N cells; queries that maximise expected information. Capacity: N.',
   configSchema: bayesGuesserConfigSchema,
   parseConfig: (input) => bayesGuesserConfigSchema.parse(input ?? {}),

@@ -14,9 +14,11 @@
  * count never grows) → save/load.
  */
 import { z } from 'zod';
+import { CHANNEL_KINDS } from '../feedback/channels.ts';
 import { Stream } from '../core/rng.ts';
 import { inputErrorFromZod } from '../core/errors.ts';
 import type { ActionSpace } from '../core/types.ts';
+import { advantages } from './advantages.ts';
 import type { Experience, Learner, LearnerEnv, LearnerFamily, LearnerState } from './types.ts';
 import { adamRate, clippedAdamUpdate, initTf, restoreAdam, snapshotAdam, restoreVariables, seededPermutation, seededVariable, snapshotVariables, tf } from './tf.ts';
 
@@ -339,26 +341,11 @@ export class GaussianPolicy implements Learner {
   }
 }
 
-/**
- * Advantages of one round: feedback minus the round's mean (the baseline), optionally divided
- * by the round's std. Returns undefined when every feedback is equal: no information, no step.
- */
-export function advantages(feedback: readonly number[], normalise: boolean): Float32Array | undefined {
-  const n = feedback.length;
-  let mean = 0;
-  for (const f of feedback) mean += f;
-  mean /= n;
-  let ss = 0;
-  for (const f of feedback) ss += (f - mean) * (f - mean);
-  const sd = Math.sqrt(ss / n);
-  if (!(sd > 1e-12)) return undefined;
-  const scale = normalise ? 1 / sd : 1;
-  return Float32Array.from(feedback, (f) => (f - mean) * scale);
-}
-
 /** The `gaussian-policy` family: capacity = trainable parameter count (width and depth scale it). */
 export const gaussianPolicyFamily: LearnerFamily<GaussianPolicyConfig> = {
   id: FAMILY,
+  // Maps features to actions: any bounded box, any channel (it only ranks rewards within a round).
+  needs: { loop: 'one-shot', describingFeatures: true, channels: CHANNEL_KINDS },
   doc: 'tfjs MLP → Gaussian over actions, trained by REINFORCE with a per-round baseline; learns from any scalar feedback.',
   configSchema: gaussianPolicyConfigSchema,
   parseConfig(input) {

@@ -17,6 +17,7 @@
  * to the learner by its designer — exactly what the sandbox measures.
  */
 import { z } from 'zod';
+import { CHANNEL_KINDS } from '../feedback/channels.ts';
 import { deterministicMath } from '../core/detmath.ts';
 import { inputErrorFromZod } from '../core/errors.ts';
 import type { Stream } from '../core/rng.ts';
@@ -137,7 +138,8 @@ export class PhysicsPrior implements Learner {
   readonly capacity: number;
   readonly priors: readonly string[];
 
-  private readonly targetIndex: number;
+  /** Feature index of each target (one throw per target: `targetX`, or `target1` … `targetK`). */
+  private readonly targetIndices: number[];
   private readonly gravityIndex: number;
   private readonly speedLo: number;
   private readonly speedHi: number;
@@ -159,13 +161,19 @@ export class PhysicsPrior implements Learner {
     readonly config: PhysicsPriorConfig,
     _seed: number,
   ) {
-    this.targetIndex = env.featureNames.indexOf('targetX');
+    // One throw (features targetX, actions [angle, speed]) or k throws (target1…targetK,
+    // [angle1, speed1, …, angleK, speedK]); the family's `needs` declares both shapes.
+    const names = env.actionSpace.names;
+    const single = env.featureNames.includes('targetX');
+    const k = single ? 1 : names.length / 2;
+    this.targetIndices = single ? [env.featureNames.indexOf('targetX')] : Array.from({ length: k }, (_, i) => env.featureNames.indexOf(`target${i + 1}`));
     this.gravityIndex = env.featureNames.indexOf('gravity');
-    const angleIndex = env.actionSpace.names.indexOf('angle');
-    const speedIndex = env.actionSpace.names.indexOf('speed');
-    if (this.targetIndex < 0 || this.gravityIndex < 0 || angleIndex !== 0 || speedIndex !== 1) {
+    const pairsOk = single
+      ? names.length === 2 && names[0] === 'angle' && names[1] === 'speed'
+      : Number.isInteger(k) && k >= 1 && names.every((n, i) => n === `${i % 2 === 0 ? 'angle' : 'speed'}${Math.floor(i / 2) + 1}`);
+    if (this.targetIndices.some((i) => i < 0) || this.gravityIndex < 0 || !pairsOk) {
       throw new Error(
-        `${FAMILY}: needs features targetX and gravity and actions [angle, speed]; world "${env.world}" has features [${env.featureNames.join(', ')}] and actions [${env.actionSpace.names.join(', ')}]`,
+        `${FAMILY}: needs features targetX (or target1…targetK) and gravity and actions [angle, speed] per target; world "${env.world}" has features [${env.featureNames.join(', ')}] and actions [${names.join(', ')}]`,
       );
     }
     this.speedLo = env.actionSpace.low[1] as number;
@@ -218,22 +226,25 @@ export class PhysicsPrior implements Learner {
     return this.paramsFrom(this.mean);
   }
 
-  /** The action at `angle` that lands the model's rest point on the task's target. */
-  private plan(features: readonly number[], u: Float64Array, angle: number): number[] {
+  /** The action (one [angle, speed] pair per target) that lands the model's rest points on the task's targets. */
+  private plan(features: readonly number[], u: Float64Array, angles: readonly number[]): number[] {
     const p = this.paramsFrom(u);
     const g = (features[this.gravityIndex] as number) * p.gravityScale;
-    const target = features[this.targetIndex] as number;
-    return [angle, solveSpeed(angle, target, g, p, this.speedLo, this.speedHi)];
+    return this.targetIndices.flatMap((ti, j) => {
+      const angle = angles[j] as number;
+      return [angle, solveSpeed(angle, features[ti] as number, g, p, this.speedLo, this.speedHi)];
+    });
   }
 
   /** Greedy: plan with the search mean; explore: plan each task with its own draw of the unknowns. */
   act(features: readonly (readonly number[])[], rng: Stream, mode: 'explore' | 'greedy'): number[][] {
     return features.map((f) => {
-      if (mode === 'greedy') return this.plan(f, this.mean, this.angle);
+      if (mode === 'greedy') return this.plan(f, this.mean, this.targetIndices.map(() => this.angle));
       const u = Float64Array.from(this.mean, (m, j) => m + (this.std[j] as number) * rng.normal());
       const spread = this.config.exploreAngleSpread;
-      const angle = Math.min(this.angleHi, Math.max(this.angleLo, this.angle + spread * (2 * rng.next() - 1)));
-      const action = this.plan(f, u, angle);
+      // One angle draw per throw, after the unknowns: a single throw draws exactly as before.
+      const angles = this.targetIndices.map(() => Math.min(this.angleHi, Math.max(this.angleLo, this.angle + spread * (2 * rng.next() - 1))));
+      const action = this.plan(f, u, angles);
       // Bounded: a caller that never calls learn cannot grow this without limit.
       if (this.pending.size >= 1 << 16) this.pending.clear();
       this.pending.set(pendingKey(f, action), u);
@@ -318,6 +329,14 @@ export function selectElites(feedback: readonly number[], fraction: number): num
 /** The `physics-prior` family: capacity = the number of fitted unknowns. */
 export const physicsPriorFamily: LearnerFamily<PhysicsPriorConfig> = {
   id: FAMILY,
+  // A throw: a target and gravity to aim with, [angle, speed] to answer with (one pair per target).
+  needs: {
+    loop: 'one-shot',
+    describingFeatures: true,
+    features: [['targetX', 'gravity'], ['target1', 'gravity']],
+    actions: [['angle', 'speed'], ['angle1', 'speed1']],
+    channels: CHANNEL_KINDS,
+  },
   doc: 'Ballistic model solved for the target; its unknowns (gravity scale, height, slide, drag) fitted by CEM on feedback. A causal prior.',
   configSchema: physicsPriorConfigSchema,
   parseConfig(input) {

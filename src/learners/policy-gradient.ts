@@ -22,12 +22,12 @@
  * the tensor count never grows) → save/load.
  */
 import { z } from 'zod';
+import { CHANNEL_KINDS } from '../feedback/channels.ts';
 import { evaluatePolicy, policyParamCount, type PolicySpec } from '../core/policy.ts';
 import { Stream } from '../core/rng.ts';
 import { InputError, inputErrorFromZod } from '../core/errors.ts';
-import type { Consequence, ObservationSpace } from '../core/types.ts';
-import { advantages } from './gaussian-policy.ts';
-import type { Experience, Learner, LearnerEnv, LearnerFamily, LearnerState } from './types.ts';
+import { advantages } from './advantages.ts';
+import { isClosedLoopEnv, type ClosedLoopEnv, type ClosedLoopLearner, type EpisodeExperience, type LearnerFamily, type LearnerState } from './types.ts';
 import { adamRate, clippedAdamUpdate, initTf, restoreAdam, snapshotAdam, restoreVariables, seededPermutation, seededVariable, snapshotVariables, tf } from './tf.ts';
 
 /** Hyperparameters of `policy-gradient`; every field is documented and unknown keys are rejected. */
@@ -59,87 +59,6 @@ export const policyGradientConfigSchema = z.strictObject({
 export type PolicyGradientConfig = z.infer<typeof policyGradientConfigSchema>;
 
 const FAMILY = 'policy-gradient';
-
-/** What a closed-loop learner is told: the one-shot env plus the observation space. */
-export interface ClosedLoopEnv extends LearnerEnv {
-  readonly observationSpace: ObservationSpace;
-}
-
-/** True when `env` describes a closed-loop world. */
-export function isClosedLoopEnv(env: LearnerEnv): env is ClosedLoopEnv {
-  return 'observationSpace' in env && (env as ClosedLoopEnv).observationSpace !== undefined;
-}
-
-/**
- * One closed-loop episode a learner learns from: the one-shot Experience (its `action` is
- * empty: the policy is the action) plus the policy played and the recorded steps.
- */
-export interface EpisodeExperience extends Experience {
-  /** The policy the episode played (with the noiseStd it explored with). */
-  readonly policy: PolicySpec;
-  readonly steps: number;
-  /** Observations before each step, [steps × observations] row-major. */
-  readonly observations: Float64Array;
-  /** The exploration draws ε of each step, [steps × actions] row-major (zeros without noise). */
-  readonly noise: Float64Array;
-}
-
-/**
- * A learner for closed-loop worlds: `policy` gives the policy to play as plain data and `learn`
- * takes EpisodeExperiences. The closed-loop runner (src/experiments/train-closed-loop.ts) uses
- * these; the one-shot `act` still answers (with the flat weights), so generic code keeps working.
- */
-export interface ClosedLoopLearner extends Learner {
-  readonly closedLoop: true;
-  /** Episodes the runner should gather per `learn` call. */
-  readonly roundSize: number;
-  /** The current policy as plain data; `explore` sets the scheduled exploration noiseStd. */
-  policy(mode: 'explore' | 'greedy'): PolicySpec;
-  learn(batch: readonly EpisodeExperience[], rng: Stream): void;
-}
-
-/** True for learners that play policies in closed-loop worlds. */
-export function isClosedLoopLearner(learner: Learner): learner is ClosedLoopLearner {
-  return (learner as Partial<ClosedLoopLearner>).closedLoop === true;
-}
-
-/** A learner family whose learners are closed-loop (marked with `closedLoop: true`). */
-export type ClosedLoopLearnerFamily<C> = LearnerFamily<C> & { readonly closedLoop: true };
-
-/** True for families that build closed-loop learners (the runner checks world/learner kinds). */
-export function isClosedLoopFamily(family: LearnerFamily<unknown>): boolean {
-  return (family as Partial<ClosedLoopLearnerFamily<unknown>>).closedLoop === true;
-}
-
-/**
- * Builds an EpisodeExperience from a closed-loop consequence recorded with `trajectory: true`:
- * reads `obs.<name>` and `eps.<name>` (absent when the policy had no noise: zeros).
- */
-export function experienceFromConsequence(
-  c: Consequence,
-  policy: PolicySpec,
-  names: { readonly observations: readonly string[]; readonly actions: readonly string[] },
-  fields: Pick<Experience, 'features' | 'feedback' | 'taskKey'>,
-): EpisodeExperience {
-  const ch = c.trajectory?.channels;
-  if (!ch) throw new Error(`${FAMILY}: episode ${c.episode} has no trajectory (run it with trajectory: true)`);
-  const steps = c.steps;
-  const nObs = names.observations.length;
-  const nAct = names.actions.length;
-  const observations = new Float64Array(steps * nObs);
-  const noise = new Float64Array(steps * nAct);
-  names.observations.forEach((name, i) => {
-    const col = ch[`obs.${name}`];
-    if (!col || col.length !== steps) throw new Error(`${FAMILY}: trajectory channel obs.${name} missing or not ${steps} steps long`);
-    for (let t = 0; t < steps; t++) observations[t * nObs + i] = col[t] as number;
-  });
-  names.actions.forEach((name, j) => {
-    const col = ch[`eps.${name}`];
-    if (!col) return; // A noiseless policy records no draws: ε = 0.
-    for (let t = 0; t < steps; t++) noise[t * nAct + j] = col[t] as number;
-  });
-  return { ...fields, action: [], policy, steps, observations, noise };
-}
 
 /** Layer sizes of the policy network: [observations, width × depth, actions]. */
 export function policyGradientSizes(observations: number, actions: number, config: Pick<PolicyGradientConfig, 'width' | 'depth'>): number[] {
@@ -457,9 +376,9 @@ export class PolicyGradient implements ClosedLoopLearner {
 }
 
 /** The `policy-gradient` family (closed-loop worlds only): capacity = the policy's parameter count. */
-export const policyGradientFamily: ClosedLoopLearnerFamily<PolicyGradientConfig> = {
+export const policyGradientFamily: LearnerFamily<PolicyGradientConfig> = {
   id: FAMILY,
-  closedLoop: true,
+  needs: { loop: 'closed-loop', describingFeatures: false, channels: CHANNEL_KINDS },
   doc: 'tfjs MLP policy over observations for closed-loop worlds, played as plain data in lockstep; REINFORCE/PPO-lite from per-episode feedback.',
   configSchema: policyGradientConfigSchema,
   parseConfig(input) {

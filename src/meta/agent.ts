@@ -91,6 +91,12 @@ export interface MetricProposals {
 }
 
 /** The meta-agent (see the module doc). */
+/** A meta-agent's state as plain data (see `MetaAgent.snapshot`). */
+export interface MetaAgentSnapshot {
+  readonly proposer: ProposerKind;
+  readonly arms: readonly ArmStats[];
+}
+
 export class MetaAgent {
   readonly options: MetaAgentOptions;
   private readonly proposer: MetricProposer;
@@ -142,5 +148,19 @@ export class MetaAgent {
   /** The proposer's statistics per operator (plain data). */
   proposerStats(): ArmStats[] {
     return this.proposer.stats();
+  }
+
+  /**
+   * The agent's state as plain data, between generations: its proposer's arms (the bandit's
+   * memory). Its draws need no saving: each comes from a stream keyed by seed and generation.
+   */
+  snapshot(): MetaAgentSnapshot {
+    return { proposer: this.proposer.kind, arms: this.proposer.stats() };
+  }
+
+  /** Restores a state made by `snapshot` (same options). */
+  restore(state: MetaAgentSnapshot): void {
+    if (state.proposer !== this.proposer.kind) throw new Error(`meta-agent snapshot of a '${state.proposer}' proposer, this agent has '${this.proposer.kind}'`);
+    this.proposer.restore(state.arms);
   }
 }

@@ -3,7 +3,7 @@
  * world facts arrive as plain data from the runner (src/experiments/evolve.ts).
  */
 export type { Proposal } from './proposal.ts';
-export { MetaAgent, DEFAULT_META, type MetaAgentOptions, type MetricView, type MetricCandidate, type MetricProposals } from './agent.ts';
+export { MetaAgent, DEFAULT_META, type MetaAgentOptions, type MetaAgentSnapshot, type MetricView, type MetricCandidate, type MetricProposals } from './agent.ts';
 export {
   METRIC_OPERATORS,
   MAX_METRIC_NODES,

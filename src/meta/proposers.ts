@@ -36,6 +36,8 @@ export interface MetricProposer {
   reward(operator: MetricOperatorName, reward: number): void;
   /** Statistics per operator, in METRIC_OPERATORS order. */
   stats(): ArmStats[];
+  /** Restores statistics made by `stats()` (a resumed run; between generations nothing else is pending). */
+  restore(stats: readonly ArmStats[]): void;
 }
 
 class Arms {
@@ -51,6 +53,14 @@ class Arms {
   stats(): ArmStats[] {
     return METRIC_OPERATORS.map((operator) => ({ operator, pulls: this.pulls.get(operator) ?? 0, rewardSum: this.sums.get(operator) ?? 0 }));
   }
+
+  restore(stats: readonly ArmStats[]): void {
+    for (const op of METRIC_OPERATORS) {
+      const a = stats.find((x) => x.operator === op);
+      this.pulls.set(op, a?.pulls ?? 0);
+      this.sums.set(op, a?.rewardSum ?? 0);
+    }
+  }
 }
 
 /** Uniform choice among the operators. */
@@ -61,6 +71,7 @@ export function randomProposer(): MetricProposer {
     pick: (rng) => rng.pick(METRIC_OPERATORS),
     reward: (op, r) => arms.reward(op, r),
     stats: () => arms.stats(),
+    restore: (stats) => arms.restore(stats),
   };
 }
 
@@ -100,6 +111,10 @@ export function banditProposer(exploration = 0.5): MetricProposer {
       arms.reward(op, r);
     },
     stats: () => arms.stats(),
+    restore(stats) {
+      pending.clear();
+      arms.restore(stats);
+    },
   };
 }
 

@@ -37,12 +37,12 @@ describe('evolve: a function of (config, seed)', () => {
     expect(JSON.stringify(c.generations)).not.toBe(JSON.stringify(a.generations));
   });
 
-  it('records per generation proxy, anchor and probe GT, drift, bias, lineage, d and budget', () => {
+  it('records per generation proxy, anchor and probe GT, disagreement, shift gap, lineage, d and budget', () => {
     expect(a.generations).toHaveLength(5);
-    expect(Object.keys(a.generations[0]!).slice(0, 7)).toEqual(['gen', 'proxy', 'anchorGt', 'probeGt', 'drift', 'bias', 'metric']);
+    expect(Object.keys(a.generations[0]!).slice(0, 7)).toEqual(['gen', 'proxy', 'anchorGt', 'probeGt', 'disagreement', 'shiftGap', 'metric']);
     for (const g of a.generations) {
-      for (const x of [g.proxy, g.anchorGt, g.probeGt]) expect(x).toBeGreaterThanOrEqual(0);
-      expect(g.bias).toBeCloseTo(g.anchorGt - g.probeGt, 12);
+      // Pass rates over 8 tasks (eval, anchor and probe alike) averaged over 3 members: multiples of 1/24.
+      for (const x of [g.proxy, g.anchorGt, g.probeGt]) expect(Math.abs(x * 24 - Math.round(x * 24))).toBeLessThan(1e-9);
       expect(g.d).toBeGreaterThanOrEqual(0);
       expect(g.budgetSpent).toBeLessThanOrEqual(24 + 4 * SMALL.anchorTasks);
       expect(g.members).toHaveLength(3);
@@ -65,8 +65,20 @@ describe('evolve: a function of (config, seed)', () => {
       expect(d.budgetSpent).toBeGreaterThanOrEqual(0);
       expect(d.thresholds).toMatchObject({ alpha: 0.5 });
     }
-    // An adopted metric is in force from the next generation on.
-    for (const m of a.lineage.metrics.slice(1)) expect(a.generations.find((g) => g.gen === m.from)?.metric ?? m.expression).toBe(m.expression);
+  });
+
+  it('an adopted metric is in force from the generation its lineage entry names', async () => {
+    // α = 0 accepts every proposal, so even this small run adopts metrics; the check needs one.
+    const open = await runEvolve({ ...SMALL, alpha: 0 });
+    const last = open.generations.at(-1)!.gen;
+    const adopted = open.lineage.metrics.slice(1).filter((m) => m.from <= last);
+    expect(adopted.length).toBeGreaterThanOrEqual(1);
+    for (const m of adopted) {
+      const g = open.generations.find((x) => x.gen === m.from);
+      expect(g, `generation ${m.from}`).toBeDefined();
+      expect(g!.metric).toBe(m.expression);
+      expect(open.decisions.some((d) => d.accepted && d.metric === m.expression && d.gen < m.from)).toBe(true);
+    }
   });
 });
 
@@ -75,7 +87,7 @@ describe('evolve: α at both ends', () => {
     const r = await runEvolve({ ...SMALL, alpha: 1 });
     expect(r.groundTruthMetric).toEqual({ expression: 'restError', direction: 'lower', threshold: 0.5 });
     expect(new Set(r.generations.map((g) => g.metric))).toEqual(new Set(['restError']));
-    expect(r.generations.every((g) => g.threshold === 0.5 && g.drift === 0)).toBe(true);
+    expect(r.generations.every((g) => g.threshold === 0.5)).toBe(true);
     expect(r.generations.flatMap((g) => g.members.map((m) => m.channel))).toEqual(Array(15).fill('binary'));
     expect(r.decisions.length).toBeGreaterThan(0);
     expect(r.decisions.every((d) => !d.accepted && /locked to ground truth/.test(d.reason))).toBe(true);
@@ -135,16 +147,18 @@ describe('mirage-lab evolve', () => {
     const j = JSON.parse(r.out);
     expect(Object.keys(j).slice(0, 5)).toEqual(['world', 'alpha', 'seed', 'generations', 'decisions']);
     expect([j.world, j.alpha, j.seed]).toEqual(['projectile', 0.8, 4]);
-    expect(Object.keys(j.generations[0]).slice(0, 7)).toEqual(['gen', 'proxy', 'anchorGt', 'probeGt', 'drift', 'bias', 'metric']);
+    expect(Object.keys(j.generations[0]).slice(0, 7)).toEqual(['gen', 'proxy', 'anchorGt', 'probeGt', 'disagreement', 'shiftGap', 'metric']);
     expect(j.generations).toHaveLength(3);
-    if (j.decisions.length) expect(Object.keys(j.decisions[0]).slice(0, 5)).toEqual(['gen', 'metric', 'agreement', 'accepted', 'reason']);
+    // Three generations with one of warm-up leave one generation of proposals: the gate decides.
+    expect(j.decisions.length).toBeGreaterThan(0);
+    expect(Object.keys(j.decisions[0]).slice(0, 5)).toEqual(['gen', 'metric', 'agreement', 'accepted', 'reason']);
   });
 
   it('prints a row per generation and the closing summary', async () => {
     const r = await run('evolve', '--world', 'projectile', '--alpha', '0', '--generations', '3', '--population', '2', '--episodes', '32', '--warmup', '1');
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
-    expect(lines[0]).toMatch(/gen\s+episodes\s+proxy\s+anchorGt\s+probeGt\s+drift\s+bias\s+metric/);
+    expect(lines[0]).toMatch(/gen\s+episodes\s+proxy\s+anchorGt\s+probeGt\s+disagr\s+shiftGap\s+metric/);
     expect(lines.filter((l) => /^\s+\d+\s+\d+\s+[\d.]+/.test(l))).toHaveLength(3);
     expect(r.out).toMatch(/anchors [0-9a-f]{12} verified/);
     expect(r.out).toMatch(/Gao fit of gold vs d/);

@@ -2,7 +2,7 @@
  * Golden references (matter-js's own example suite is the model): every registered world runs a
  * fixed seeded batch headless, and its digest and per-measurement sums are compared with the
  * stored file, so an accidental change shows which measurements moved.
- * Regenerate deliberately with `UPDATE_GOLDEN=1 npx vitest run tests/golden`.
+ * Regenerate deliberately with `npm run golden:update` (prints what changed; the test never writes).
  */
 import { digestConsequences } from '../../src/core/digest.ts';
 import { WorldRuntime } from '../../src/core/runtime.ts';

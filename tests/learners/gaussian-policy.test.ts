@@ -135,7 +135,7 @@ describe('learning on projectile (default params)', () => {
   const evalEvery = 1000;
   const evalTasks = drawTasks(7777, 'train', 200, 'eval');
 
-  it(`graded feedback reaches ≥ 0.8 GT pass rate within ${budget} episodes and beats binary at equal episodes`, async () => {
+  it(`graded feedback learns (untrained → ≥ 0.8 GT pass rate over the last evaluations of ${budget} episodes) and beats binary at equal episodes`, async () => {
     const curves: Record<'graded' | 'binary', CurvePoint[][]> = { graded: [], binary: [] };
     for (const feedback of ['graded', 'binary'] as const) {
       for (const seed of seeds) {
@@ -153,11 +153,22 @@ describe('learning on projectile (default params)', () => {
     }
     console.log(lines.join('\n'));
 
-    for (const c of curves.graded) expect(Math.max(...c.map((p) => p.gtPassRate))).toBeGreaterThanOrEqual(0.8);
-    // Equal episodes: graded ahead early (where the information matters) and over the whole curve.
+    // Learning, not the best point of a noisy curve: the mean of the last three evaluations
+    // (8,000–10,000 episodes) against the untrained policy, per seed and on the mean. Measured:
+    // untrained 0.14–0.15, last three 0.87 / 0.89 / 0.90 (mean 0.89). Required: every seed gains
+    // ≥ 0.5, and the mean of the last three ≥ 0.8 (one evaluation swings by up to 0.3 between
+    // neighbouring points, three averaged over three seeds by far less).
+    const tail = (c: CurvePoint[]): number => c.slice(-3).reduce((s, p) => s + p.gtPassRate, 0) / 3;
+    for (const c of curves.graded) expect(tail(c) - (c[0] as CurvePoint).gtPassRate).toBeGreaterThanOrEqual(0.5);
+    expect(curves.graded.reduce((s, c) => s + tail(c), 0) / seeds.length).toBeGreaterThanOrEqual(0.8);
+    // Equal episodes: graded ahead early, where the information matters. Measured at 2,000 episodes:
+    // graded 0.75 / 0.90 / 0.94 against binary 0.27 / 0.42 / 0.17 (mean gap 0.57). Required: ahead on
+    // every seed and by > 0.2 on the mean.
     const early = points.indexOf(2000);
-    expect(meanAt('graded', early)).toBeGreaterThan(meanAt('binary', early));
-    const area = (fb: 'graded' | 'binary'): number => points.reduce((s, _, i) => s + meanAt(fb, i), 0);
-    expect(area('graded')).toBeGreaterThan(area('binary'));
+    curves.graded.forEach((c, s) => expect((c[early] as CurvePoint).gtPassRate, `seed ${seeds[s]}`).toBeGreaterThan((curves.binary[s]![early] as CurvePoint).gtPassRate));
+    expect(meanAt('graded', early) - meanAt('binary', early)).toBeGreaterThan(0.2);
+    // …and over the whole curve: measured mean gap per evaluation 0.11. Required > 0.05.
+    const gap = points.reduce((s, _, i) => s + meanAt('graded', i) - meanAt('binary', i), 0) / points.length;
+    expect(gap).toBeGreaterThan(0.05);
   });
 });

@@ -57,7 +57,7 @@ describe('physics-prior learner', () => {
     expect(() => physicsPriorFamily.parseConfig({ angle: 45 })).toThrow(InputError);
     expect(() => physicsPriorFamily.parseConfig({ fit: ['mass'] })).toThrow(/learner\.physics-prior\.fit\.0/);
     const other = { ...env, featureNames: ['x0', 'x1'] };
-    expect(() => physicsPriorFamily.create(other, physicsPriorFamily.parseConfig({}), 1)).toThrow(/needs features targetX and gravity/);
+    expect(() => physicsPriorFamily.create(other, physicsPriorFamily.parseConfig({}), 1)).toThrow(/needs features targetX \(or target1…targetK\) and gravity/);
   });
 
   it('is deterministic given the streams, and save/load round-trips', () => {
@@ -104,14 +104,15 @@ describe('fitting unknowns from consequences', () => {
 });
 
 describe('transfer: compression vs causal prior', () => {
+  const SEEDS = [1, 2, 3];
   const evalTasks = drawTasks(7777, 'train', 200, 'eval');
   const probes = gravityShiftedProbes(7777, 200);
 
-  it('physics-prior keeps ≥ 0.8 on gravity-shifted probes where gaussian-policy drops (gap printed)', async () => {
+  it('both learners learn; physics-prior keeps what it learned on gravity-shifted probes, gaussian-policy does not (seeds 1–3)', async () => {
     await initTfNode('wasm');
     expect(probes.every((t) => t.task.overrides?.gravity !== undefined && t.task.overrides.gravity !== 9.81)).toBe(true);
     const rows: { learner: string; feedback: string; seed: number; episodes: number; before: [number, number]; train: number; probe: number }[] = [];
-    for (const seed of [1, 2]) {
+    for (const seed of SEEDS) {
       for (const feedback of ['graded', 'binary'] as const) {
         const pp = make(seed);
         const before: [number, number] = [passRate(pp, rt, evalTasks), passRate(pp, rt, probes)];
@@ -133,14 +134,27 @@ describe('transfer: compression vs causal prior', () => {
       ),
     ];
     console.log(lines.join('\n'));
-    for (const r of rows) {
-      if (r.learner === 'physics-prior') {
-        expect(r.train).toBeGreaterThanOrEqual(0.8);
-        expect(r.probe).toBeGreaterThanOrEqual(0.8);
-      } else {
-        expect(r.train).toBeGreaterThanOrEqual(0.8);
-        expect(r.probe).toBeLessThan(r.train - 0.3);
-      }
+    const pp = rows.filter((r) => r.learner === 'physics-prior');
+    const gp = rows.filter((r) => r.learner === 'gaussian-policy');
+    expect(pp).toHaveLength(2 * SEEDS.length);
+    expect(gp).toHaveLength(SEEDS.length);
+    // Learning, trained against untrained on the same tasks. The ballistic prior already passes 0.81
+    // of train tasks and 0.80 of probes untrained (its model is right up to its fitted unknowns) and
+    // reached 1.00 / 1.00 on all three seeds: a gain of 0.19–0.20. Required on every run: ≥ 0.1 on
+    // both (half the gain: more than sampling noise on 200 tasks, SE ≈ 0.03).
+    for (const r of pp) {
+      expect(r.train - r.before[0], `${r.feedback} seed ${r.seed} train`).toBeGreaterThanOrEqual(0.1);
+      expect(r.probe - r.before[1], `${r.feedback} seed ${r.seed} probe`).toBeGreaterThanOrEqual(0.1);
+      expect(r.probe).toBeGreaterThanOrEqual(0.8);
     }
+    // gaussian-policy learned the train distribution (0.14 → 0.89–0.93 measured; required gain ≥ 0.5)
+    // and kept little of it on the shifted probes (gap 0.81–0.83 measured; required > 0.3 per seed).
+    for (const r of gp) {
+      expect(r.train - r.before[0], `seed ${r.seed}`).toBeGreaterThanOrEqual(0.5);
+      expect(r.probe, `seed ${r.seed}`).toBeLessThan(r.train - 0.3);
+    }
+    // The transfer gap between the two families, on the mean over seeds (measured 0.89–0.91; required 0.5).
+    const meanOf = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(meanOf(pp.filter((r) => r.feedback === 'graded').map((r) => r.probe)) - meanOf(gp.map((r) => r.probe))).toBeGreaterThan(0.5);
   });
 });

@@ -10,14 +10,12 @@ import { InputError, resolveParams, WorldRuntime, type EpisodeSpec } from '../..
 import type { Consequence, TaskBase } from '../../src/core/types.ts';
 import { runTraining, validateTrainConfig, type TrainResult } from '../../src/experiments/train.ts';
 import {
-  experienceFromConsequence,
-  isClosedLoopLearner,
   PolicyGradient,
   policyGradientFamily,
-  type ClosedLoopEnv,
-  type EpisodeExperience,
   type PolicyGradientConfig,
 } from '../../src/learners/policy-gradient.ts';
+import { experienceFromConsequence } from '../../src/learners/closed-loop.ts';
+import { isClosedLoopLearner, type ClosedLoopEnv, type EpisodeExperience } from '../../src/learners/types.ts';
 import { createLearner, LEARNER_IDS } from '../../src/learners/registry.ts';
 import { tf } from '../../src/learners/tf.ts';
 import { initTfNode } from '../../src/learners/tf-node.ts';
@@ -133,8 +131,8 @@ describe('config, registry and the plain-data policy', () => {
       /EpisodeExperiences/,
     );
     l.dispose();
-    expect(() => validateTrainConfig({ world: 'balance', learner: 'gaussian-policy' })).toThrow(/learner: "gaussian-policy" .*closed-loop learner .*"policy-gradient"/);
-    expect(() => validateTrainConfig({ world: 'projectile', learner: 'policy-gradient' })).toThrow(/one-shot learner for one-shot world 'projectile'/);
+    expect(() => validateTrainConfig({ world: 'balance', learner: 'gaussian-policy' })).toThrow(/learner: "gaussian-policy" .*world 'balance'.*needs a one-shot world.*Learners that fit: policy-gradient/);
+    expect(() => validateTrainConfig({ world: 'projectile', learner: 'policy-gradient' })).toThrow(/world 'projectile'.*'policy-gradient' needs a closed-loop world.*Learners that fit: gaussian-policy, cem, physics-prior/);
     expect(() => validateTrainConfig({ world: 'balance', learner: 'policy-gradient', learnerConfig: { depth: 99 } })).toThrow(/depth/);
   });
 });

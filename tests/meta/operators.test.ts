@@ -100,14 +100,18 @@ describe('the operators', () => {
     const m = metric('restError', 'lower', 0.5);
     const recent = episodes();
     const seen = new Set<string>();
+    const metres: number[] = [];
     for (let s = 0; s < 60; s++) {
       const c = mutateMetric('swap-measurement', m, ctx(s, recent)) as Metric;
       seen.add(c.expression);
       expect(c.expression).not.toBe('maxHeight'); // no declared direction: never a metric on its own
       const spec = SPECS.find((x) => x.name === c.expression) as MeasurementSpec;
       expect(c.direction).toBe(spec.better);
-      if (spec.unit === 'm') expect(c.threshold).toBe(0.5);
+      if (spec.unit === 'm') metres.push(c.threshold);
     }
+    // Swaps to another length keep the bar in metres (both metre-valued swaps occur among the 60).
+    expect(metres.length).toBeGreaterThan(0);
+    expect(new Set(metres)).toEqual(new Set([0.5]));
     expect([...seen].sort()).toEqual(['flag', 'landingError', 'minDistToTarget', 'timeInZone']);
     // The flag, recalibrated to restError's pass rate (~25 %), gets the bar a flag can have: 1.
     const flag = [...Array(60).keys()].map((s) => mutateMetric('swap-measurement', m, ctx(s, recent)) as Metric).find((c) => c.expression === 'flag');
@@ -124,12 +128,16 @@ describe('the operators', () => {
   it('add-term adds a scale-matched summand signed by the spec and keeps the pass rate', () => {
     const m = metric('restError', 'lower', 0.5);
     const recent = episodes();
+    const withTime: string[] = [];
     for (let s = 0; s < 20; s++) {
       const c = mutateMetric('add-term', m, ctx(s, recent)) as Metric;
       expect(c.expression).toMatch(/^restError [+-] /);
-      if (c.expression.includes('timeInZone')) expect(c.expression).toMatch(/- [\d.e-]+ \* timeInZone|- timeInZone/); // higher is better: subtracted
+      if (c.expression.includes('timeInZone')) withTime.push(c.expression);
       expect(Math.abs(passRateOn(c, recent) - passRateOn(m, recent))).toBeLessThanOrEqual(0.02);
     }
+    // timeInZone is higher-is-better, so its term is subtracted; the 20 draws include it.
+    expect(withTime.length).toBeGreaterThan(0);
+    for (const e of withTime) expect(e).toMatch(/- [\d.e-]+ \* timeInZone|- timeInZone/);
   });
 
   it('drop-term keeps the bar when it drops a min/max argument and recalibrates a dropped summand', () => {

@@ -23,16 +23,28 @@ describe('sensor world (honeypot)', () => {
     expect(gameable).not.toContain('restError');
   });
 
-  it('the exploit (landing on the plate) triggers the sensor; the honest throw lands in the basket and does not', () => {
+  it('the exploit exists without searching for it: random throws that fire the plate never end in the basket', () => {
+    // Uniform random throws at three basket positions (inputs no optimiser chose). The two
+    // channels are disjoint: every throw that fires the plate lands short of the basket, and
+    // throws that end in the basket leave the plate silent.
     const b = new Bench(sensor, {}, 'sensorTriggered');
-    const t = task(5);
-    const exploit = b.optimise(t, (x) => x.proxy - (x.gtPass ? 1 : 0), 21);
-    const honest = b.optimise(t, (x) => x.margin, 21);
-    expect(exploit.proxy).toBe(1);
-    expect(exploit.gtPass).toBe(false);
-    expect(exploit.consequence.measurements.restError).toBeGreaterThan(sensor.params.parse({}).basketHalfWidth);
-    expect(honest.gtPass).toBe(true);
-    expect(honest.proxy).toBe(0);
+    const halfWidth = sensor.params.parse({}).basketHalfWidth;
+    for (const basketX of [3, 5, 7]) {
+      const rng = new Stream([basketX, 'sensor-exploit']);
+      const tried = b.randomActions(rng, 300).map((a) => b.try(task(basketX), a));
+      const plate = tried.filter((r) => r.proxy === 1);
+      const basket = tried.filter((r) => r.gtPass);
+      console.log(`sensor basket ${basketX}: ${plate.length} plate hits, ${basket.length} basket throws of 300`);
+      // 300 throws gave 28–36 plate hits and 7–11 basket throws per position here: ≥ 5 of each
+      // leaves room for a world change while keeping the statement about many throws, not one.
+      expect(plate.length, `plate hits at ${basketX}`).toBeGreaterThanOrEqual(5);
+      expect(basket.length, `basket throws at ${basketX}`).toBeGreaterThanOrEqual(5);
+      for (const r of plate) {
+        expect(r.gtPass).toBe(false);
+        expect(r.consequence.measurements.restError).toBeGreaterThan(halfWidth);
+      }
+      for (const r of basket) expect(r.proxy).toBe(0);
+    }
   });
 
   it('the plate is easier to hit than the basket (uniform random throws)', () => {

@@ -1,11 +1,21 @@
 /** `mirage-lab bench …`: benchmarks whose ratios are measured within one run. Add a subcommand here. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { benchPhysics } from '../../bench/physics.ts';
 import { benchLearn } from '../../bench/learn.ts';
+import { benchExperiment } from '../../bench/experiment.ts';
+import { getExperiment } from '../../experiments/registry.ts';
+import { makeProvenance } from '../../runs/provenance.ts';
+import { FileSink } from '../../runs/node/file-sink.ts';
+import { createLearnerPool } from '../../../workers/learner-node.ts';
+import { defaultWorkerCount } from '../../../workers/node-pool.ts';
 import { initTfNode } from '../../learners/tf-node.ts';
 import { createNodePool } from '../../../workers/node-pool.ts';
 import { parseOption, wholeNumber } from '../input.ts';
 import { parseWorkers, workersOption } from '../shared.ts';
 import type { CliCommand } from '../command.ts';
+import { registerBenchUi } from './bench-ui.ts';
 
 export const bench: CliCommand = {
   name: 'bench',
@@ -47,5 +57,44 @@ export const bench: CliCommand = {
         }
         io.out(`backend ${r.backend}: raw tfjs ${Math.round(r.rawSamplesPerSecond)} samples/s, learner ${Math.round(r.learnerSamplesPerSecond)} samples/s, ratioToRaw ${r.ratioToRaw.toFixed(3)}`);
       });
+
+    cmd
+      .command('experiment')
+      .description("An experiment's --quick run at a fixed seed through the run layer (record in a temporary file): one worker thread vs the pool, wall time with worker start-up, and the record sink's share of the time.")
+      .option('--experiment <id>', 'experiment id', 'evolve')
+      .option('--seed <s>', 'run seed', '1')
+      .option('--workers <w>', 'worker threads in total of the pool run (default: one per core)')
+      .option('--json', 'print one JSON object as the last line')
+      .action(async (o: { experiment: string; seed: string; workers?: string; json?: boolean }) => {
+        const experiment = getExperiment(o.experiment);
+        const seed = parseOption('--seed', wholeNumber('--seed', 0, Number.MAX_SAFE_INTEGER), o.seed);
+        const workers = o.workers === undefined ? defaultWorkerCount() : parseOption('--workers', wholeNumber('--workers', 1, 64), o.workers);
+        const dir = mkdtempSync(join(tmpdir(), 'mirage-bench-'));
+        try {
+          const r = await benchExperiment({
+            experiment,
+            seed,
+            workers,
+            // Learner workers are physics workers too: `workers` threads in total.
+            makeHost: async (n) => {
+              const pool = await createLearnerPool(n);
+              return { batch: pool.batch, learners: pool.learners, close: () => pool.close() };
+            },
+            makeSink: (label) => new FileSink(join(dir, `${label}.jsonl`), { exclusive: true }),
+            provenance: makeProvenance({ mirageLab: 'bench', packages: {}, runtime: `node ${process.versions.node}`, backend: 'wasm' }),
+            clock: () => performance.now(),
+          });
+          const { experiment: id, oneWorkerSeconds, poolSeconds, speedup, recordOverhead } = r;
+          if (!o.json) {
+            io.out(`${id} --quick (seed ${seed}): 1 worker ${oneWorkerSeconds} s, ${workers} workers ${poolSeconds} s, speedup ${speedup}; record sink ${(100 * recordOverhead).toFixed(2)}% of the run; content hash ${r.contentHash.slice(0, 12)} (both runs)`);
+          }
+          io.out(JSON.stringify({ experiment: id, oneWorkerSeconds, poolSeconds, workers, speedup, recordOverhead }));
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+
+    // The app's benchmark lives in its own file (bench-ui.ts).
+    registerBenchUi(cmd, io);
   },
 };

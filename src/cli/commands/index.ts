@@ -11,14 +11,37 @@ import { bench } from './bench.ts';
 import { evolve } from './evolve.ts';
 import { metric } from './metric.ts';
 import { demo } from './demo.ts';
+import { learners } from './learners.ts';
+// --- run layer (issue 8): run, resume, report, validate, runs, compare, merge, experiments, config
+import { run } from './run.ts';
+import { resume } from './resume.ts';
+import { report } from './report.ts';
+import { validate } from './validate.ts';
+import { runs } from './runs.ts';
+import { compare } from './compare.ts';
+import { merge } from './merge.ts';
+import { experiments } from './experiments.ts';
+import { config } from './config.ts';
+// --- end run layer
 
 export const COMMANDS: readonly CliCommand[] = [
   list,
   checkWorldCommand,
   simulateCommand,
   train,
+  learners,
   bench,
   evolve,
   metric,
   demo,
+  // run layer (issue 8)
+  experiments,
+  config,
+  validate,
+  run,
+  resume,
+  report,
+  runs,
+  compare,
+  merge,
 ];

@@ -1,13 +1,16 @@
-/** `mirage-lab train`: one learner on one world through one feedback channel, in a learner worker. */
+/** `mirage-lab train`: one learner on one world through one feedback channel; its episodes run on the physics pool. */
 import { z } from 'zod';
 import { paramRanges } from '../../core/checkWorld.ts';
 import { InputError } from '../../core/runtime.ts';
 import { getWorld, WORLDS } from '../../../worlds/index.ts';
-import { trainConfigSchema, validateTrainConfig } from '../../experiments/train.ts';
+import { runTraining, trainConfigSchema, validateTrainConfig } from '../../experiments/train.ts';
 import { CHANNEL_KINDS, SCHEDULES } from '../../feedback/channels.ts';
 import { getLearnerFamily, LEARNER_IDS } from '../../learners/registry.ts';
-import { trainInWorker } from '../../../workers/learner-node.ts';
-import { parseSets, validateSets } from '../input.ts';
+import { initTfNode } from '../../learners/tf-node.ts';
+import { inProcessRunner, lazyRunner } from '../../runs/in-process.ts';
+import { createNodePool, defaultWorkerCount } from '../../../workers/node-pool.ts';
+import { poolBatchRunner } from '../../../workers/pool.ts';
+import { parseOption, parseSets, validateSets, wholeNumber } from '../input.ts';
 import { schemaOption } from '../schema-options.ts';
 import { collect, progressBar } from '../shared.ts';
 import type { CliCommand } from '../command.ts';
@@ -31,8 +34,9 @@ export const train: CliCommand = {
     for (const o of Object.values(opt)) cmd.addOption(o.option);
     cmd
       .option('--set <key=value>', 'a world parameter or a learner hyperparameter (repeatable)', collect, [])
+      .option('--workers <w>', 'physics worker threads (0: play the episodes on this thread; default one per core)')
       .option('--json', 'print one JSON object')
-      .action(async (o: { world: string; learner: string; feedback: string; metric?: string; direction?: string; threshold?: string; schedule?: string; episodes: string; seed: string; set: string[]; json?: boolean }) => {
+      .action(async (o: { world: string; learner: string; feedback: string; metric?: string; direction?: string; threshold?: string; schedule?: string; episodes: string; seed: string; set: string[]; workers?: string; json?: boolean }) => {
         const world = getWorld(o.world);
         const family = getLearnerFamily(o.learner);
         // --set routes each key to the world's parameters or the learner's hyperparameters.
@@ -61,12 +65,25 @@ export const train: CliCommand = {
           learnerConfig,
         };
         validateTrainConfig(config);
+        const workers = o.workers === undefined ? defaultWorkerCount() : parseOption('--workers', wholeNumber('--workers', 0, 64), o.workers);
+        await initTfNode();
+        // The learner trains here; its episodes go to the physics pool (results identical in process).
+        const physics = workers === 0 ? inProcessRunner() : lazyRunner(async () => poolBatchRunner(await createNodePool(workers)));
         const bar = progressBar(o.json ? { ...io, progress: false } : io, `${o.learner} on ${o.world}`);
         if (!o.json) io.out(`episodes   gtPassRate   metric        bits/feedback`);
-        const r = await trainInWorker(config, (p, total) => {
-          bar.update(p.episodes, total);
-          if (!o.json) io.out(`${String(p.episodes).padStart(8)}   ${p.gtPassRate.toFixed(3).padStart(10)}   ${p.metric.toPrecision(5).padStart(11)}   ${p.bitsPerFeedback.toFixed(3).padStart(13)}`);
-        });
+        let r;
+        try {
+          r = await runTraining(
+            config,
+            (p, total) => {
+              bar.update(p.episodes, total);
+              if (!o.json) io.out(`${String(p.episodes).padStart(8)}   ${p.gtPassRate.toFixed(3).padStart(10)}   ${p.metric.toPrecision(5).padStart(11)}   ${p.bitsPerFeedback.toFixed(3).padStart(13)}`);
+            },
+            physics,
+          );
+        } finally {
+          await physics.close();
+        }
         bar.stop();
         if (o.json) {
           const { world: w, learner, feedback, seed, curve, final, ...rest } = r;

@@ -1,0 +1,95 @@
+/**
+ * `bench experiment`: an experiment's `--quick` run at a fixed seed, end to end through the run
+ * layer (events validated, the record written through a sink), once with one worker thread and
+ * once with the pool; wall time includes starting the workers. `recordOverhead` is the time spent
+ * inside the record sink's own calls (appends and fsyncs, timed by `timedSink`) over the pool
+ * run's wall time. Both runs must produce the same content hash: a speedup that changed the
+ * result would be no speedup.
+ *
+ * No Node imports: the host passes its pools, sinks and clock.
+ */
+import type { BatchRunner } from '../core/checkWorld.ts';
+import { parseExperimentConfig } from '../experiments/registry.ts';
+import type { AnyExperiment, LearnerRunner } from '../experiments/types.ts';
+import type { Provenance } from '../runs/record.ts';
+import { startRun } from '../runs/runner.ts';
+import { timedSink, type RecordSink } from '../runs/sink.ts';
+
+/** A host's workers for one timed run: physics, learner jobs, and how to stop them. */
+export interface BenchHost {
+  readonly batch: BatchRunner;
+  readonly learners?: LearnerRunner;
+  close(): Promise<void>;
+}
+
+/** Options of `benchExperiment`. */
+export interface ExperimentBenchOptions {
+  readonly experiment: AnyExperiment;
+  readonly seed: number;
+  /** Worker threads in total of the pool run (the other run has one). */
+  readonly workers: number;
+  /** Starts `workers` worker threads in total (timed). */
+  readonly makeHost: (workers: number) => Promise<BenchHost>;
+  /** A fresh sink per run (e.g. a file sink in a temporary folder). */
+  readonly makeSink: (label: string) => RecordSink;
+  readonly provenance: Provenance;
+  /** Milliseconds, monotonic. */
+  readonly clock: () => number;
+}
+
+/** The bench's figures (the CLI prints them as its last line). */
+export interface ExperimentBenchResult {
+  readonly experiment: string;
+  readonly oneWorkerSeconds: number;
+  readonly poolSeconds: number;
+  readonly workers: number;
+  readonly speedup: number;
+  readonly recordOverhead: number;
+  /** Content hash of both runs' records (they are equal, or the bench fails). */
+  readonly contentHash: string;
+  readonly config: Record<string, unknown>;
+}
+
+async function timedRun(o: ExperimentBenchOptions, config: { seed: number } & Record<string, unknown>, workers: number): Promise<{ seconds: number; sinkSeconds: number; contentHash: string }> {
+  const t0 = o.clock();
+  const host = await o.makeHost(workers);
+  const sink = timedSink(o.makeSink(`${workers}-workers`), o.clock);
+  try {
+    const outcome = await startRun({
+      experiment: o.experiment,
+      config,
+      provenance: o.provenance,
+      shard: null,
+      sink,
+      batch: host.batch,
+      workers,
+      ...(host.learners ? { learners: host.learners } : {}),
+      signal: new AbortController().signal,
+      now: () => new Date().toISOString(),
+    });
+    await sink.close();
+    if (outcome.status !== 'finished') throw new Error(`bench: the ${workers}-worker run did not finish`);
+    return { seconds: (o.clock() - t0) / 1000, sinkSeconds: sink.seconds, contentHash: outcome.contentHash };
+  } finally {
+    await host.close();
+  }
+}
+
+/** Times the experiment's quick run on one worker thread and on `workers`. */
+export async function benchExperiment(o: ExperimentBenchOptions): Promise<ExperimentBenchResult> {
+  const config = parseExperimentConfig(o.experiment, { seed: o.seed }, { quick: true });
+  const one = await timedRun(o, config, 1);
+  const pool = await timedRun(o, config, o.workers);
+  if (one.contentHash !== pool.contentHash) throw new Error(`bench: the 1-worker and ${o.workers}-worker runs differ (content hashes ${one.contentHash} and ${pool.contentHash})`);
+  const round = (x: number, d = 3): number => Number(x.toFixed(d));
+  return {
+    experiment: o.experiment.id,
+    oneWorkerSeconds: round(one.seconds),
+    poolSeconds: round(pool.seconds),
+    workers: o.workers,
+    speedup: round(one.seconds / pool.seconds),
+    recordOverhead: round(pool.sinkSeconds / pool.seconds, 5),
+    contentHash: pool.contentHash,
+    config,
+  };
+}

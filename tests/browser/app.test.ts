@@ -1,0 +1,133 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConsequenceDigest } from '../../src/core/digest.ts';
+import { WorldRuntime } from '../../src/core/runtime.ts';
+import { runTraining } from '../../src/experiments/train.ts';
+import { initTfNode } from '../../src/learners/tf-node.ts';
+import { buildApp, CHROMIUM, launchChromium, serveStatic } from '../../src/bench/ui.ts';
+import { parseQuery, toQuery } from '../../src/ui/settings.ts';
+import { getWorld } from '../../worlds/index.ts';
+
+// The app, built as `npm run build` builds it and served from a sub-path (as a class or a paper
+// would link it), driven in Debian's headless Chromium. Skipped with a message without Chromium.
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI) throw new Error(`CI needs ${CHROMIUM} for the browser tests (apt-get install chromium)`);
+if (!haveChromium) console.warn(`app browser tests skipped: ${CHROMIUM} not found (apt-get install chromium)`);
+
+interface AppState {
+  attemptsDrawn: number;
+  chartPoints: Record<string, number>;
+  generations: number;
+  metricInForce: string;
+  renderer: string | null;
+}
+
+describe.skipIf(!haveChromium)('the app in Chromium', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+  let dir = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'mirage-app-'));
+    await buildApp(dir);
+    server = await serveStatic(dir, '/any/sub/path/');
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(query = ''): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url + query);
+    await page.waitForFunction('window.mirageApp !== undefined || window.mirageAppError !== undefined', undefined, { timeout: 30_000 });
+    return { page, errors };
+  }
+  const state = (page: Page) => page.evaluate('window.mirageApp.state()') as Promise<AppState>;
+
+  it('opens on the running default run: attempts drawn and chart points, then α through the controls changes the run', async () => {
+    const { page, errors } = await open();
+    // Target 10 s (measured by `bench ui`); here 2× that, because npm test runs other test files
+    // beside this one on 2 cores.
+    await page.waitForFunction('window.mirageApp.state().attemptsDrawn >= 36 && window.mirageApp.state().chartPoints.attempts >= 1', undefined, { timeout: 20_000 });
+    const s = await state(page);
+    expect(s.renderer).toBe('canvas'); // software WebGL here: the canvas renderer, as the page says
+    expect(await page.textContent('#renderer')).toContain('software WebGL');
+    // The deterministic Math belongs to the workers: the page keeps the browser's own.
+    expect(await page.evaluate('String(Math.sin).includes("[native code]") && String(Math.pow).includes("[native code]")')).toBe(true);
+    // A few cycles and generations on the charts before the screenshot for review.
+    await page.waitForFunction('window.mirageApp.state().chartPoints.attempts >= 4 && window.mirageApp.state().generations >= 2', undefined, { timeout: 120_000 });
+    await page.screenshot({ path: new URL('../../docs/img/app.png', import.meta.url).pathname, fullPage: true });
+
+    // α = 1 through the panel's own number field: the run restarts locked to the ground-truth metric.
+    const field = page.locator('.tp-lblv', { hasText: 'α (gate)' }).locator('input');
+    await field.fill('1');
+    await field.press('Enter');
+    await page.waitForFunction('location.search.includes("alpha=1")', undefined, { timeout: 5_000 });
+    await page.waitForFunction('window.mirageApp.state().generations >= 1', undefined, { timeout: 180_000 });
+    const locked = await state(page);
+    expect(locked.metricInForce).not.toBe('landingError');
+    expect(locked.metricInForce.length).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('a URL round-trips to the same state', async () => {
+    const q = 'alpha=0.25&seed=7&feedback=binary&p.gravity=12';
+    const { page, errors } = await open(`?${q}`);
+    expect(await page.evaluate('window.mirageApp.ignored()')).toEqual([]);
+    const query = (await page.evaluate('window.mirageApp.query()')) as string;
+    expect(query).toBe(toQuery(parseQuery(`?${q}`).settings));
+    expect(new URLSearchParams(query).get('alpha')).toBe('0.25');
+    expect(new URLSearchParams(await page.evaluate('location.search')).get('p.gravity')).toBe('12');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('hostile URLs fall back per field, say what was ignored and never throw', async () => {
+    // Every kind at once in one link, then an oversized one (tests/ui/settings.test.ts covers each kind alone).
+    const hostile = ['?__proto__[alpha]=0&alpha=NaN&seed=4&constructor=1&p.gravity=%E0%A4%A&metric=constructor.constructor', `?seed=1&junk=${'x'.repeat(5000)}`];
+    for (const q of hostile) {
+      const { page, errors } = await open(q);
+      const ignored = (await page.evaluate('window.mirageApp.ignored()')) as string[];
+      expect(ignored.length, q).toBeGreaterThan(0);
+      expect(await page.isVisible('#ignored'), q).toBe(true);
+      const settings = (await page.evaluate('window.mirageApp.settings()')) as Record<string, unknown>;
+      expect(settings.alpha, q).toBe(0.5);
+      // A bad field falls back alone: the good seed of the first link is kept; the oversized link is ignored whole.
+      expect(settings.seed, q).toBe(q.length > 4000 ? 0 : 4);
+      expect(await page.evaluate('({}).alpha'), q).toBeUndefined();
+      expect(errors, q).toEqual([]);
+      expect(await page.evaluate('window.mirageAppError ?? null'), q).toBeNull();
+      await page.close();
+    }
+  }, 90_000);
+
+  it("the page computes Node's consequence digest and Node's train curve for the same config and seed", async () => {
+    const { page } = await open();
+    const req = { world: 'projectile', params: { body: 'ball' }, seed: 5, episodes: 64 };
+    const inPage = (await page.evaluate(`window.mirageApp.digest(${JSON.stringify(req)})`)) as string;
+    const node = new ConsequenceDigest();
+    const r = new WorldRuntime(getWorld(req.world)).runBatch({ world: req.world, params: req.params, seed: req.seed, episodes: { kind: 'random', split: 'train', start: 0, count: req.episodes } });
+    for (const c of r.consequences) node.add(c);
+    expect(inPage).toBe(node.hex());
+
+    // A short `train` run (tfjs WASM in both runtimes): the page's learning curve equals Node's, bitwise.
+    const config = { world: 'projectile', learner: 'gaussian-policy', learnerConfig: { width: 8 }, episodes: 192, roundSize: 64, evalTasks: 16, evalPoints: 3, seed: 2, params: { body: 'ball' } };
+    const pageRun = (await page.evaluate(`window.mirageApp.train(${JSON.stringify(config)})`)) as { curve: unknown[]; backend: string };
+    await initTfNode();
+    const nodeRun = JSON.parse(JSON.stringify(await runTraining(config))) as { curve: unknown[]; backend: string };
+    expect(pageRun.backend).toBe('wasm');
+    expect(nodeRun.backend).toBe('wasm');
+    expect(pageRun.curve).toEqual(nodeRun.curve);
+    await page.close();
+  }, 120_000);
+});
