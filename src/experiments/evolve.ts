@@ -566,7 +566,7 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     });
 
   if (restore) {
-    if (restore.version !== 1) throw new InputError('restore', restore.version, 'an evolve checkpoint of version 1');
+    if (restore.version !== 2) throw new InputError('restore', restore.version, 'an evolve checkpoint of version 2 (version 1 had no metric book)');
     firstGen = restore.gen + 1;
     members = restore.members.map((m) => ({ ...m, state: m.state === null ? null : decodeLearnerState(m.state), pendingLineage: m.pendingLineage }));
     book = MetricBook.restore(restore.metricBook, (spec) => parseMetricInput(world, spec, 'restore.metricBook'));
@@ -722,7 +722,7 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
       record,
       decisions: genDecisions,
       checkpoint: (): EvolveCheckpoint => ({
-        version: 1,
+        version: 2,
         gen: snapshotGen,
         // `recent` is left out: the next generation's jobs replace it before anyone reads it.
         members: members.map((m) => ({ ...m, recent: [], origin: m.origin.map((r) => [...r]), previous: m.previous.map((r) => [...r]), state: m.state === null ? null : encodeLearnerState(m.state) })),
@@ -827,7 +827,7 @@ export function decodeLearnerState(state: EncodedLearnerState): LearnerState {
  * (seed, purpose, generation, …), never by how many draws came before.
  */
 export interface EvolveCheckpoint {
-  readonly version: 1;
+  readonly version: 2;
   readonly gen: number;
   readonly members: readonly (Omit<Member, 'state'> & { readonly state: EncodedLearnerState | null })[];
   /** The metrics of the run: in force, ids, parents, lineage, and which failed re-validation (evolve-decisions.ts). */
