@@ -21,6 +21,20 @@
  *
  * τ-b is computed in O(n log n) with Knight's algorithm (sort by x, count discordant pairs as
  * merge-sort inversions of y), the same method as scipy.stats.kendalltau.
+ *
+ * ## Undefined stays undefined
+ * A statistic whose inputs carry no information is *undefined* — null in an `Agreement`, with its
+ * cause beside it — never 0 or 1: a 0 would read as "disagrees" and a 1 as "agrees" where there is
+ * simply no evidence. The causes, checked in this order:
+ * - `too-few-cells`: fewer than two cells (no pair to compare; a single verdict);
+ * - `metric-undefined`: the metric is NaN on every cell;
+ * - `constant-metric`: the metric's goodness (τ-b, AUC) or its pass/fail verdicts (κ) are the
+ *   same on every cell — e.g. a threshold every episode passes;
+ * - `constant-ground-truth`: the margins (τ-b) or the ground-truth verdicts (AUC, κ) are the same
+ *   on every cell — e.g. early in training, when every anchor episode fails.
+ * So κ is undefined when either labeling is constant (its chance correction makes it 0 then,
+ * whatever happened, and 1 when both are the same constant), and AUC is undefined for a constant
+ * score as well as for one class. What the gate does with an undefined statistic is in gate.ts.
  */
 import { metricPasses, metricValue, type Metric } from '../metrics/index.ts';
 
@@ -76,11 +90,38 @@ function inversions(a: Float64Array): number {
   return swaps;
 }
 
-/** Kendall τ-b of two equal-length samples (NaN counts as −∞); NaN when undefined (n < 2 or a constant side). */
+/** Why a statistic is undefined (see the module comment). */
+export type UndefinedCause = 'too-few-cells' | 'metric-undefined' | 'constant-metric' | 'constant-ground-truth';
+
+/** A statistic: a finite value, or undefined with its cause. */
+export type Statistic = { readonly value: number; readonly cause: null } | { readonly value: null; readonly cause: UndefinedCause };
+
+/** One sentence fragment per cause, for reasons and reports. */
+export const UNDEFINED_CAUSES: Readonly<Record<UndefinedCause, string>> = Object.freeze({
+  'too-few-cells': 'fewer than two anchor verdicts',
+  'metric-undefined': 'the metric is undefined (NaN) on every cell',
+  'constant-metric': 'the metric is constant on the evidence',
+  'constant-ground-truth': 'ground truth is constant on the evidence',
+});
+
+const defined = (value: number): Statistic => ({ value, cause: null });
+const undef = (cause: UndefinedCause): Statistic => ({ value: null, cause });
+const allNaN = (v: ArrayLike<number>): boolean => {
+  for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i] as number)) return false;
+  return true;
+};
+
+/** Kendall τ-b of two equal-length samples (NaN counts as −∞); NaN when undefined (see `tauBStatistic`). */
 export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  return tauBStatistic(x, y).value ?? NaN;
+}
+
+/** Kendall τ-b with its cause when undefined: fewer than two cells, x all NaN, or a constant side. */
+export function tauBStatistic(x: ArrayLike<number>, y: ArrayLike<number>): Statistic {
   const n = x.length;
   if (y.length !== n) throw new RangeError(`kendallTauB: lengths differ (${n} vs ${y.length})`);
-  if (n < 2) return NaN;
+  if (n < 2) return undef('too-few-cells');
+  if (allNaN(x)) return undef('metric-undefined');
   const order = Array.from({ length: n }, (_, i) => i);
   const xs = Float64Array.from({ length: n }, (_, i) => worst(x[i] as number));
   const ys = Float64Array.from({ length: n }, (_, i) => worst(y[i] as number));
@@ -101,16 +142,25 @@ export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): number 
   }
   const discordant = inversions(sy); // sorts sy
   const n2 = tiedPairs(sy);
-  const denom = Math.sqrt((n0 - n1) * (n0 - n2));
-  if (denom === 0) return NaN;
-  return (n0 - n1 - n2 + n3 - 2 * discordant) / denom;
+  if (n1 === n0) return undef('constant-metric');
+  if (n2 === n0) return undef('constant-ground-truth');
+  return defined((n0 - n1 - n2 + n3 - 2 * discordant) / Math.sqrt((n0 - n1) * (n0 - n2)));
 }
 
-/** ROC AUC of scores (NaN counts as −∞) against labels: P(score of a positive > a negative), ties ½; NaN without both classes. */
+/** ROC AUC of scores (NaN counts as −∞) against labels: P(score of a positive > a negative), ties ½; NaN when undefined (see `aucStatistic`). */
 export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
+  return aucStatistic(scores, positive).value ?? NaN;
+}
+
+/** ROC AUC with its cause when undefined: fewer than two cells, scores all NaN or all equal, or one class only. */
+export function aucStatistic(scores: ArrayLike<number>, positive: ArrayLike<boolean>): Statistic {
   const n = scores.length;
   if (positive.length !== n) throw new RangeError(`rocAuc: lengths differ (${n} vs ${positive.length})`);
+  if (n < 2) return undef('too-few-cells');
+  if (allNaN(scores)) return undef('metric-undefined');
   const s = Float64Array.from({ length: n }, (_, i) => worst(scores[i] as number));
+  // A constant score ranks nothing: its ½ would read as "at chance" where there is no ranking at all.
+  if (s.every((v) => v === s[0])) return undef('constant-metric');
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => cmp(s[i] as number, s[j] as number));
   // Mann–Whitney: sum of the positives' (average, 1-based) ranks.
   let rankSum = 0;
@@ -128,15 +178,20 @@ export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>):
     i = j + 1;
   }
   const neg = n - pos;
-  if (pos === 0 || neg === 0) return NaN;
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+  if (pos === 0 || neg === 0) return undef('constant-ground-truth');
+  return defined((rankSum - (pos * (pos + 1)) / 2) / (pos * neg));
 }
 
-/** Cohen's κ between two pass/fail labelings; 1 when both are constant and equal; NaN when empty. */
+/** Cohen's κ between two pass/fail labelings (a: the metric's, b: ground truth's); NaN when undefined (see `kappaStatistic`). */
 export function cohenKappa(a: ArrayLike<boolean>, b: ArrayLike<boolean>): number {
+  return kappaStatistic(a, b).value ?? NaN;
+}
+
+/** Cohen's κ with its cause when undefined: fewer than two cells or a constant labeling (a: the metric's, b: ground truth's). */
+export function kappaStatistic(a: ArrayLike<boolean>, b: ArrayLike<boolean>): Statistic {
   const n = a.length;
   if (b.length !== n) throw new RangeError(`cohenKappa: lengths differ (${n} vs ${b.length})`);
-  if (n === 0) return NaN;
+  if (n < 2) return undef('too-few-cells');
   let agree = 0;
   let pa = 0;
   let pb = 0;
@@ -145,11 +200,13 @@ export function cohenKappa(a: ArrayLike<boolean>, b: ArrayLike<boolean>): number
     if (a[i]) pa++;
     if (b[i]) pb++;
   }
+  // A constant labeling makes κ = 0 by its chance correction (or 0/0 when both are constant):
+  // not evidence of disagreement, no evidence at all.
+  if (pa === 0 || pa === n) return undef('constant-metric');
+  if (pb === 0 || pb === n) return undef('constant-ground-truth');
   const po = agree / n;
   const pe = (pa * pb + (n - pa) * (n - pb)) / (n * n);
-  // pe = 1 only when both labelings are the same constant: perfect agreement, not 0/0.
-  if (pe === 1) return 1;
-  return (po - pe) / (1 - pe);
+  return defined((po - pe) / (1 - pe));
 }
 
 /** One piece of anchor evidence: an episode's measurements and its ground truth. */
@@ -160,7 +217,10 @@ export interface EvidenceCell {
   readonly pass: boolean;
 }
 
-/** How well a metric agrees with ground truth on some evidence. null = undefined on it. */
+/** The three statistics of an `Agreement`. */
+export type AgreementStatistic = 'tauB' | 'auc' | 'kappa';
+
+/** How well a metric agrees with ground truth on some evidence. null = undefined on it, with the cause in `undefinedCauses`. */
 export interface Agreement {
   /** Cells of evidence. */
   readonly n: number;
@@ -168,22 +228,34 @@ export interface Agreement {
   readonly passes: number;
   /** Kendall τ-b of goodness vs margin; null when n < 2 or either side is constant. */
   readonly tauB: number | null;
-  /** ROC AUC of goodness vs pass; null unless both passing and failing cells are present. */
+  /** ROC AUC of goodness vs pass; null unless both passing and failing cells are present and the metric is not constant. */
   readonly auc: number | null;
-  /** Cohen's κ of "metric passes its threshold" vs "ground truth passes"; null when n = 0. */
+  /** Cohen's κ of "metric passes its threshold" vs "ground truth passes"; null when n < 2 or either labeling is constant. */
   readonly kappa: number | null;
+  /** Why each null statistic is undefined: a key exactly for the null ones. */
+  readonly undefinedCauses: Readonly<Partial<Record<AgreementStatistic, UndefinedCause>>>;
 }
 
-const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
-
-/** Agreement statistics from goodness values, margins and pass flags (one entry per cell). */
-export function agreementOf(good: readonly number[], margins: readonly number[], passes: readonly boolean[], metricPass: readonly boolean[]): Agreement {
+/** Agreement statistics from goodness values, margins and pass flags (one entry per cell); `metricUndefined`: the metric was NaN on every cell. */
+export function agreementOf(good: readonly number[], margins: readonly number[], passes: readonly boolean[], metricPass: readonly boolean[], metricUndefined = false): Agreement {
+  const stats: Record<AgreementStatistic, Statistic> = {
+    tauB: tauBStatistic(good, margins),
+    auc: aucStatistic(good, passes),
+    kappa: kappaStatistic(metricPass, passes),
+  };
+  const undefinedCauses: Partial<Record<AgreementStatistic, UndefinedCause>> = {};
+  for (const k of ['tauB', 'auc', 'kappa'] as const) {
+    const c = stats[k].cause;
+    // goodness() has already turned NaN into −∞, so "all NaN" arrives as "constant": say which.
+    if (c !== null) undefinedCauses[k] = metricUndefined && c === 'constant-metric' ? 'metric-undefined' : c;
+  }
   return {
     n: good.length,
     passes: passes.filter(Boolean).length,
-    tauB: orNull(kendallTauB(good, margins)),
-    auc: orNull(rocAuc(good, passes)),
-    kappa: orNull(cohenKappa(metricPass, passes)),
+    tauB: stats.tauB.value,
+    auc: stats.auc.value,
+    kappa: stats.kappa.value,
+    undefinedCauses,
   };
 }
 
@@ -195,7 +267,16 @@ export function metricAgreement(metric: Metric, cells: readonly EvidenceCell[]):
     cells.map((c) => c.margin),
     cells.map((c) => c.pass),
     values.map((v) => metricPasses(metric, v)),
+    values.length > 0 && values.every((v) => Number.isNaN(v)),
   );
+}
+
+/** A statistic for a sentence: `0.62`, or `undefined (ground truth is constant on the evidence)`. */
+export function statisticText(a: Agreement, k: AgreementStatistic): string {
+  const v = a[k];
+  if (v !== null) return v.toFixed(2);
+  const cause = a.undefinedCauses[k];
+  return `undefined (${cause ? UNDEFINED_CAUSES[cause] : 'no cause recorded'})`;
 }
 
 /** Drift of a metric on evidence: 1 − τ-b (0 = ranks like ground truth, 2 = reversed); null when τ-b is undefined. */

@@ -7,8 +7,9 @@
  * - `agreementGate` (the anchor gate, also exported as `anchorGate`): agreement ≥ τ(α) and
  *   ground-truth non-regression within slack(α); locked to the ground-truth metric at α = 1;
  * - `nonRegressionOnly`: ground-truth non-regression alone;
- * - `quarantine`: fits Gao's proxy-vs-gold curve as optimisation goes on and rejects (and advises
- *   a rollback) once the fitted gold turns down.
+ * - `quarantine`: watches the gold curve (the best learner's anchor GT, generation by generation)
+ *   and rejects (and advises a rollback) once it has fallen, by a margin and a significance test;
+ *   Gao's fit of the curve is recorded beside it.
  *
  * ## The α mapping (shown in the UI; `gateThresholds`, `ALPHA_MAPPING`)
  *   τ(α)     = 2α − 1            minimum agreement: −1 at α = 0 (anything goes), 0 at ½, 1 at 1
@@ -40,13 +41,31 @@
  * an agreement sample of `sampleSize` cells from a seeded permutation of the matrix (the same
  * cells for every proposal of the generation, so after the first proposal it is free), then the
  * rows the non-regression check needs. Agreement is computed on every verdict revealed so far in
- * the generation. Fewer than `minEvidence` revealed verdicts: rejected.
+ * the generation.
+ *
+ * ## No evidence is not evidence: accepted, rejected, undecided
+ * Each check of a review ends in one of three states: it passes, it fails, or it has no evidence
+ * — τ-b or κ undefined (agreement.ts lists the causes: a constant metric or constant ground truth
+ * on the evidence, too few cells, a metric undefined everywhere), fewer than `minEvidence`
+ * verdicts, or a non-regression check the budget cannot pay for. When τ-b or κ is undefined the
+ * gate first buys more of the same seeded permutation, up to `maxSample` cells (default twice
+ * `sampleSize`) and within the budget, since a larger sample often holds both a pass and a fail.
+ * Then:
+ * - any check fails → `rejected` (evidence against);
+ * - otherwise, any check without evidence → `undecided`: nothing changes. A proposal is not
+ *   adopted (the gate adopts a metric only when the anchors support it), and a metric under
+ *   re-validation stays in force (nothing was shown against it). The reason names the
+ *   undefined statistic and its cause; an undefined statistic is never reported as a number;
+ * - every check passes → `accepted`.
+ * This rule is the whole difference from reading an undefined κ as 0 ("disagrees": a metric in
+ * force would be rolled back on no evidence) or as 1 ("agrees": a proposal would be adopted on
+ * none).
  */
 import { Stream } from '../core/rng.ts';
 import { metricToSpec, sameMetric, type Metric, type MetricSpec } from '../metrics/index.ts';
 import type { Proposal } from '../meta/proposal.ts';
-import { goodness, metricAgreement, type Agreement } from './agreement.ts';
-import { fitGao, gaoSlope, gaoTurnedDown, type GaoFit, type GaoForm, type GoldPoint } from './gao.ts';
+import { goodness, metricAgreement, statisticText, type Agreement } from './agreement.ts';
+import { fitGao, type GaoFit, type GaoForm, type GoldPoint } from './gao.ts';
 import type { AnchorOracle, Cell } from './oracle.ts';
 
 // They moved to src/metrics and src/meta (issue 9); re-exported so the anchors barrel keeps them.
@@ -113,10 +132,12 @@ export interface RegressionCheck {
 
 /** Advice to roll back the adopted metric (quarantine). */
 export interface RollbackAdvice {
-  /** The generation whose adopted metric was in force nearest the fitted peak. */
+  /** The generation of the peak observation, whose metric in force is the advice. */
   readonly generation: number;
   readonly metric: MetricSpec;
+  /** d at that observation. */
   readonly d: number;
+  /** Where the gold peaked (d of the peak observation). */
   readonly peak: number;
 }
 
@@ -134,6 +155,13 @@ export interface Decision {
   /** Verdicts this review bought. */
   readonly budgetSpent: number;
   readonly accepted: boolean;
+  /**
+   * `accepted`; `rejected`: the evidence speaks against the metric; `undecided`: there is no
+   * evidence either way (an undefined statistic, too few verdicts, an unaffordable check). An
+   * undecided review changes nothing: a proposal is not adopted (the gate adopts only on
+   * evidence) and a metric under re-validation stays in force (nothing was shown against it).
+   */
+  readonly outcome: DecisionOutcome;
   /** One sentence, with the numbers. */
   readonly reason: string;
   /** The thresholds applied (agreement gate), else null. */
@@ -142,6 +170,9 @@ export interface Decision {
   readonly fit: GaoFit | null;
   readonly rollback: RollbackAdvice | null;
 }
+
+/** What a review concluded. */
+export type DecisionOutcome = 'accepted' | 'rejected' | 'undecided';
 
 /** A pluggable safeguard: given a proposal and budgeted anchor queries, accept or reject with a reason. */
 export interface Safeguard {
@@ -215,6 +246,7 @@ function regressionPhrase(r: RegressionCheck): string {
   }
 }
 
+// Undefined statistics print as 'undefined' here; their causes are named where they matter (the reason's own clauses).
 function agreementPhrase(a: Agreement): string {
   return `τ-b ${f2(a.tauB)}, κ ${f2(a.kappa)}, AUC ${f2(a.auc)} on ${a.n} anchor verdicts`;
 }
@@ -224,9 +256,10 @@ function decision(
   ctx: SafeguardContext,
   safeguard: string,
   spentBefore: number,
-  fields: Pick<Decision, 'accepted' | 'reason' | 'agreement'> & Partial<Pick<Decision, 'regression' | 'thresholds' | 'fit' | 'rollback'>>,
+  fields: Pick<Decision, 'accepted' | 'reason' | 'agreement'> & Partial<Pick<Decision, 'outcome' | 'regression' | 'thresholds' | 'fit' | 'rollback'>>,
 ): Decision {
   return {
+    outcome: fields.accepted ? 'accepted' : 'rejected',
     generation: ctx.generation,
     safeguard,
     metric: metricToSpec(proposal.metric),
@@ -241,7 +274,7 @@ function decision(
   };
 }
 
-/** Buys up to `size` verdicts of a seeded permutation of the matrix (stops quietly when the budget runs out). */
+/** Buys up to `size` verdicts of a seeded permutation of the matrix (stops quietly when the budget runs out). The first k cells are the same for every size ≥ k. */
 function buySample(oracle: AnchorOracle, seed: number, generation: number, size: number): void {
   const n = oracle.members.length * oracle.tasks.length;
   const order = Array.from({ length: n }, (_, i) => i);
@@ -275,6 +308,8 @@ export interface AgreementGateOptions {
   readonly sampleSize?: number;
   /** Fewest revealed verdicts the gate decides on (default 8). */
   readonly minEvidence?: number;
+  /** Cells the sample may grow to while τ-b or κ is undefined (default 2 × sampleSize). */
+  readonly maxSample?: number;
 }
 
 /** The anchor gate: agreement (τ-b and κ) ≥ τ(α) and non-regression within slack(α); locked to ground truth at α = 1. */
@@ -282,6 +317,7 @@ export function agreementGate(options: AgreementGateOptions): Safeguard {
   const th = gateThresholds(options.alpha);
   const sampleSize = options.sampleSize ?? 24;
   const minEvidence = options.minEvidence ?? 8;
+  const maxSample = options.maxSample ?? 2 * sampleSize;
   if (!(Number.isInteger(sampleSize) && sampleSize >= 0)) throw new RangeError(`sampleSize must be a non-negative integer, got ${sampleSize}`);
   const thresholds = { alpha: th.alpha, minAgreement: th.minAgreement, slack: Number.isFinite(th.slack) ? th.slack : null, locked: th.locked };
   const name = `anchor-gate(α=${th.alpha})`;
@@ -308,22 +344,43 @@ export function agreementGate(options: AgreementGateOptions): Safeguard {
       }
       buySample(oracle, options.seed, ctx.generation, sampleSize);
       const regression = checkNonRegression(oracle, ctx.current, proposal.metric, th.slack);
-      const agreement = metricAgreement(proposal.metric, oracle.evidence());
+      let agreement = metricAgreement(proposal.metric, oracle.evidence());
+      // An undefined statistic: buy more of the same permutation (within the budget) before deciding.
+      for (let size = sampleSize; (agreement.tauB === null || agreement.kappa === null) && size < maxSample && oracle.remaining >= 1; ) {
+        size = Math.min(maxSample, size + Math.max(1, sampleSize));
+        buySample(oracle, options.seed, ctx.generation, size);
+        agreement = metricAgreement(proposal.metric, oracle.evidence());
+      }
       const tau = th.minAgreement;
       if (agreement.n < minEvidence) {
         return decide({
           accepted: false,
+          outcome: 'undecided',
           agreement,
           regression,
-          reason: `rejected: only ${agreement.n} anchor verdicts could be bought (budget ${oracle.spent}/${oracle.budget}), the gate needs ${minEvidence}.`,
+          reason: `undecided: only ${agreement.n} anchor verdicts could be bought (budget ${oracle.spent}/${oracle.budget}), the gate needs ${minEvidence}; nothing changes.`,
         });
       }
       const failures: string[] = [];
-      if (agreement.tauB === null || agreement.tauB < tau) failures.push(`τ-b ${f2(agreement.tauB)} < τ(${a}) = ${f2(tau)}`);
-      if (agreement.kappa === null || agreement.kappa < tau) failures.push(`threshold κ ${f2(agreement.kappa)} < τ(${a}) = ${f2(tau)}`);
-      if (!regression.ok) failures.push(regressionPhrase(regression));
+      const missing: string[] = [];
+      if (agreement.tauB === null) missing.push(`τ-b ${statisticText(agreement, 'tauB')}`);
+      else if (agreement.tauB < tau) failures.push(`τ-b ${f2(agreement.tauB)} < τ(${a}) = ${f2(tau)}`);
+      if (agreement.kappa === null) missing.push(`threshold κ ${statisticText(agreement, 'kappa')}`);
+      else if (agreement.kappa < tau) failures.push(`threshold κ ${f2(agreement.kappa)} < τ(${a}) = ${f2(tau)}`);
+      if (regression.status === 'unaffordable') missing.push(regressionPhrase(regression));
+      else if (!regression.ok) failures.push(regressionPhrase(regression));
       if (failures.length > 0) {
-        return decide({ accepted: false, agreement, regression, reason: `rejected: ${failures.join('; ')} (${agreementPhrase(agreement)}).` });
+        const alsoMissing = missing.length ? `; no evidence: ${missing.join('; ')}` : '';
+        return decide({ accepted: false, agreement, regression, reason: `rejected: ${failures.join('; ')}${alsoMissing} (${agreementPhrase(agreement)}).` });
+      }
+      if (missing.length > 0) {
+        return decide({
+          accepted: false,
+          outcome: 'undecided',
+          agreement,
+          regression,
+          reason: `undecided: no evidence either way — ${missing.join('; ')} — so nothing changes (${agreementPhrase(agreement)}).`,
+        });
       }
       return decide({
         accepted: true,
@@ -355,28 +412,33 @@ export function nonRegressionOnly(options: NonRegressionOptions): Safeguard {
       const spent0 = ctx.oracle.spent;
       const regression = checkNonRegression(ctx.oracle, ctx.current, proposal.metric, slack);
       const agreement = metricAgreement(proposal.metric, ctx.oracle.evidence());
+      // An unaffordable check is no evidence: undecided, nothing changes.
+      const outcome = regression.ok ? 'accepted' : regression.status === 'unaffordable' ? 'undecided' : 'rejected';
       return decision(proposal, ctx, name, spent0, {
         accepted: regression.ok,
+        outcome,
         agreement,
         regression,
-        reason: `${regression.ok ? 'accepted' : 'rejected'}: ${regressionPhrase(regression)}.`,
+        reason: `${outcome}: ${regressionPhrase(regression)}${outcome === 'undecided' ? '; nothing changes' : ''}.`,
       });
     },
   };
 }
 
 // ---------------------------------------------------------------------------------------------
-// (c) quarantine: Gao's proxy-vs-gold curve
+// (c) quarantine: a watch on the gold curve
 
 /** Options of the quarantine. */
 export interface QuarantineOptions {
-  /** Gao's form: `selection` (best-of-n style search) or `rl` (gradient learners). */
+  /** Gao's form fitted to the curve for the record: `selection` (best-of-n style search) or `rl` (gradient learners). */
   readonly form: GaoForm;
-  /** Fewest fitted points (d > 0) before the fit may reject (default 4). */
-  readonly minPoints?: number;
-  /** Least R² before the fit may reject (default 0.5). */
-  readonly minR2?: number;
-  /** Judges proposals while the curve still rises (default: accept). */
+  /** Observations pooled on each side of the comparison: the latest ones against the best earlier run of as many (default 2). */
+  readonly window?: number;
+  /** Least fall of the pooled GT pass rate, peak window → latest window, that counts (default 0.15). */
+  readonly minDrop?: number;
+  /** Least one-sided two-proportion z of that fall (default 2.33, p < 0.01 for a window fixed in advance). */
+  readonly zCritical?: number;
+  /** Judges proposals while gold has not fallen (default: accept). */
   readonly inner?: Safeguard;
 }
 
@@ -385,8 +447,25 @@ export interface QuarantinePoint extends GoldPoint {
   readonly generation: number;
   /** Anchor GT pass rate of the current metric's best learner; `gold` is its gain over the first observation. */
   readonly rate: number;
+  /** Verdicts behind `rate` (one row: the anchor tasks) and how many passed. */
+  readonly n: number;
+  readonly passes: number;
   /** The metric in force (adopted) when observed. */
   readonly metric: MetricSpec;
+}
+
+/** The quarantine's test of a fall: the best earlier window against the latest one. */
+export interface QuarantineFall {
+  /** Generations of the peak window and of the latest window. */
+  readonly peak: readonly number[];
+  readonly latest: readonly number[];
+  readonly peakRate: number;
+  readonly latestRate: number;
+  readonly drop: number;
+  /** One-sided two-proportion z of the drop (pooled variance); null when every verdict agrees (no variance). */
+  readonly z: number | null;
+  /** drop ≥ minDrop and z ≥ zCritical. */
+  readonly fell: boolean;
 }
 
 /** The quarantine safeguard, with its curve for the UI and the runner. */
@@ -395,24 +474,40 @@ export interface QuarantineSafeguard extends Safeguard {
   readonly history: readonly QuarantinePoint[];
   /** Observes this generation's point (once per generation; call it every generation, proposals or not). Null if the budget cannot pay. */
   observe(context: SafeguardContext): QuarantinePoint | null;
-  /** The current fit, or null with too few points. */
+  /** Gao's fit of the curve so far (reported; not the trigger), or null with too few points. */
   fit(): GaoFit | null;
+  /** The fall test on the curve so far, or null with fewer than two windows of observations. */
+  fall(): QuarantineFall | null;
   /** Forgets the curve (after the runner acted on a rollback: optimisation restarts). */
   reset(): void;
   /** Restores a history read from `history` (a resumed run). */
   restore(history: readonly QuarantinePoint[]): void;
 }
 
+const pooled = (ps: readonly QuarantinePoint[]): { n: number; passes: number } => ps.reduce((a, p) => ({ n: a.n + p.n, passes: a.passes + p.passes }), { n: 0, passes: 0 });
+
 /**
  * Quarantine: each generation it observes gold = the anchor GT pass rate of the current metric's
- * best learner (one row of verdicts) at the distance d the runner supplies, fits Gao's form to
- * the gain over the first observation, and once the fitted gold is falling at the current d
- * (with ≥ minPoints points and R² ≥ minR2) rejects every proposal and advises rolling back to the
- * metric that was in force nearest the fitted peak. Until then it defers to `inner` (or accepts).
+ * best learner (one row of verdicts) at the distance d the runner supplies, and watches for a
+ * fall: the pooled pass rate of the latest `window` observations against the best earlier run of
+ * `window` consecutive ones. Once it has fallen by at least `minDrop` with a one-sided
+ * two-proportion z ≥ `zCritical`, it rejects every proposal (and the metric in force, when
+ * re-validated) and advises rolling back to the metric in force at the peak. Until then it defers
+ * to `inner` (or accepts).
+ *
+ * Why not the Gao fit as the trigger (the first rule: the fitted gold turning down, with R² ≥ 0.5
+ * on ≥ 4 points): in evolve runs gold does not fall along d under one proxy, as Gao's curves do;
+ * it falls when the metric changes, at a d that hardly moved, so the fit's R² drops exactly when
+ * the fall happens (0.05 on 28 points in the issue's run; 0.91 → 0.31 across the fall in a sensor
+ * run here) and the rule never fired in 30 generations. The fall test looks at the evidence
+ * itself. The peak window is chosen after the fact (the best of several), so the nominal p is
+ * optimistic: hence p < 0.01 and an effect size of 0.15 besides. Gao's fit is still recorded.
  */
 export function quarantine(options: QuarantineOptions): QuarantineSafeguard {
-  const minPoints = options.minPoints ?? 4;
-  const minR2 = options.minR2 ?? 0.5;
+  const window = options.window ?? 2;
+  const minDrop = options.minDrop ?? 0.15;
+  const zCritical = options.zCritical ?? 2.33;
+  if (!(Number.isInteger(window) && window >= 1)) throw new RangeError(`window must be a positive integer, got ${window}`);
   const name = `quarantine(${options.form}${options.inner ? `, ${options.inner.name}` : ''})`;
   let history: QuarantinePoint[] = [];
 
@@ -420,6 +515,27 @@ export function quarantine(options: QuarantineOptions): QuarantineSafeguard {
     const d = ctx.distance;
     if (d === undefined || !Number.isFinite(d) || d < 0) throw new RangeError(`quarantine needs context.distance, a finite d ≥ 0 (got ${String(d)})`);
     return d;
+  };
+
+  const fall = (): QuarantineFall | null => {
+    if (history.length < 2 * window) return null;
+    const latest = history.slice(-window);
+    let peak = history.slice(0, window);
+    for (let i = 1; i + window <= history.length - window; i++) {
+      const w = history.slice(i, i + window);
+      const a = pooled(w);
+      const b = pooled(peak);
+      if (a.passes / a.n > b.passes / b.n) peak = w;
+    }
+    const p = pooled(peak);
+    const l = pooled(latest);
+    const peakRate = p.passes / p.n;
+    const latestRate = l.passes / l.n;
+    const drop = peakRate - latestRate;
+    const all = (p.passes + l.passes) / (p.n + l.n);
+    const se = Math.sqrt(all * (1 - all) * (1 / p.n + 1 / l.n));
+    const z = se > 0 ? drop / se : null;
+    return { peak: peak.map((x) => x.generation), latest: latest.map((x) => x.generation), peakRate, latestRate, drop, z, fell: drop >= minDrop - 1e-12 && z !== null && z >= zCritical };
   };
 
   const self: QuarantineSafeguard = {
@@ -433,15 +549,18 @@ export function quarantine(options: QuarantineOptions): QuarantineSafeguard {
       if (seen) return seen;
       const best = bestMember(ctx.oracle, ctx.current);
       if (ctx.oracle.costOf(rowCells(ctx.oracle, best)) > ctx.oracle.remaining) return null;
-      const rate = buyRowRate(ctx.oracle, best);
+      const verdicts = ctx.oracle.queryAll(rowCells(ctx.oracle, best));
+      const passes = verdicts.filter((v) => v.pass).length;
+      const rate = verdicts.length > 0 ? passes / verdicts.length : 0;
       const baseline = history[0]?.rate ?? rate;
-      const point: QuarantinePoint = { generation: ctx.generation, d, rate, gold: rate - baseline, metric: metricToSpec(ctx.current) };
+      const point: QuarantinePoint = { generation: ctx.generation, d, rate, n: verdicts.length, passes, gold: rate - baseline, metric: metricToSpec(ctx.current) };
       history.push(point);
       return point;
     },
     fit() {
       return fitGao(history, options.form);
     },
+    fall,
     reset() {
       history = [];
     },
@@ -450,28 +569,30 @@ export function quarantine(options: QuarantineOptions): QuarantineSafeguard {
     },
     review(proposal, ctx) {
       const spent0 = ctx.oracle.spent;
-      const d = distanceOf(ctx);
+      distanceOf(ctx);
       const observed = self.observe(ctx);
       const fit = self.fit();
+      const test = fall();
       const agreement = () => metricAgreement(proposal.metric, ctx.oracle.evidence());
-      const fitText = fit ? `${fit.form} fit a ${fit.a.toFixed(3)}, b ${fit.b.toFixed(3)}, R² ${fit.r2.toFixed(2)} on ${fit.n} points` : `no fit yet (${history.filter((p) => p.d > 0).length} points with d > 0)`;
-      const confident = fit !== null && fit.n >= minPoints && fit.r2 >= minR2;
-      if (confident && gaoTurnedDown(fit, d)) {
-        const peak = fit.peak ?? 0;
-        let at = history[0] as QuarantinePoint;
-        for (const p of history) if (Math.abs(p.d - peak) < Math.abs(at.d - peak)) at = p;
-        const rollback: RollbackAdvice = { generation: at.generation, metric: at.metric, d: at.d, peak };
+      const fitText = fit ? `Gao ${fit.form} fit a ${fit.a.toFixed(3)}, b ${fit.b.toFixed(3)}, R² ${fit.r2.toFixed(2)} on ${fit.n} points` : 'no Gao fit yet';
+      const span = (gens: readonly number[]): string => (gens.length === 1 ? `gen ${gens[0]}` : `gens ${gens[0]}–${gens[gens.length - 1]}`);
+      const fallText = (t: QuarantineFall): string =>
+        `the best learner's anchor GT went ${t.peakRate.toFixed(2)} (${span(t.peak)}) → ${t.latestRate.toFixed(2)} (${span(t.latest)}), drop ${t.drop.toFixed(2)} (needs ≥ ${minDrop}), z ${t.z === null ? 'undefined (no variance)' : t.z.toFixed(2)} (needs ≥ ${zCritical})`;
+      if (test?.fell) {
+        // Roll back to the metric in force at the best observation of the peak window.
+        const peakPoints = history.filter((p) => test.peak.includes(p.generation));
+        let at = peakPoints[0] as QuarantinePoint;
+        for (const p of peakPoints) if (p.rate > at.rate) at = p;
+        const rollback: RollbackAdvice = { generation: at.generation, metric: at.metric, d: at.d, peak: at.d };
         return decision(proposal, ctx, name, spent0, {
           accepted: false,
           agreement: agreement(),
           fit,
           rollback,
-          reason: `rejected: the fitted gold curve turns down at d = ${d.toFixed(3)} (slope ${gaoSlope(fit.form, fit.a, fit.b, d).toFixed(3)}, peak d* = ${peak.toFixed(3)}; ${fitText}), roll back to the metric of generation ${at.generation}, ${describeMetric(at.metric)}.`,
+          reason: `rejected: gold fell — ${fallText(test)}; ${fitText}; roll back to the metric of generation ${at.generation}, ${describeMetric(at.metric)}.`,
         });
       }
-      const state = `${observed ? '' : 'no gold observed this generation (budget); '}${
-        confident ? `fitted gold still rising at d = ${d.toFixed(3)} (slope ${gaoSlope(fit.form, fit.a, fit.b, d).toFixed(3)}; ${fitText})` : `not enough evidence to call a turn (${fitText}; needs ${minPoints} points and R² ≥ ${minR2})`
-      }`;
+      const state = `${observed ? '' : 'no gold observed this generation (budget); '}${test ? `no fall yet (${fallText(test)})` : `not enough observations to test a fall (${history.length}, needs ${2 * window})`}; ${fitText}`;
       if (options.inner) {
         const inner = options.inner.review(proposal, ctx);
         return { ...inner, safeguard: name, budgetSpent: ctx.oracle.spent - spent0, fit, reason: `${inner.reason.replace(/\.$/, '')}; quarantine: ${state}.` };

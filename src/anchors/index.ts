@@ -7,7 +7,25 @@ export { recordAnchors, verifyAnchors, AnchorsChangedError, type AnchorsRecord }
 export { buildAnchorSuite, suiteFeatures, suiteEpisodes, MAX_SUITE_SIZE, type Play, type TaskSuite } from './suites.ts';
 export { AnchorOracle, BudgetExhaustedError, type AnchorMatrix, type Cell, type OracleOptions, type RevealedVerdict } from './oracle.ts';
 export { verdictMargin, consequenceMargin, summarisePasses, type PassSummary } from './evidence.ts';
-export { goodness, kendallTauB, rocAuc, cohenKappa, agreementOf, metricAgreement, drift, type Agreement, type EvidenceCell } from './agreement.ts';
+export {
+  goodness,
+  kendallTauB,
+  rocAuc,
+  cohenKappa,
+  tauBStatistic,
+  aucStatistic,
+  kappaStatistic,
+  statisticText,
+  UNDEFINED_CAUSES,
+  agreementOf,
+  metricAgreement,
+  drift,
+  type Agreement,
+  type AgreementStatistic,
+  type EvidenceCell,
+  type Statistic,
+  type UndefinedCause,
+} from './agreement.ts';
 export { fitGao, gaoGold, gaoSlope, gaoPeak, gaoTurnedDown, type GaoFit, type GaoForm, type GoldPoint } from './gao.ts';
 export { groundTruthMetric } from './ground-truth.ts';
 export {
@@ -27,11 +45,13 @@ export {
   type SafeguardContext,
   type Safeguard,
   type Decision,
+  type DecisionOutcome,
   type RegressionCheck,
   type RollbackAdvice,
   type AgreementGateOptions,
   type NonRegressionOptions,
   type QuarantineOptions,
+  type QuarantineFall,
   type QuarantinePoint,
   type QuarantineSafeguard,
 } from './gate.ts';

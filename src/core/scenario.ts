@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { InputError, inputErrorFromZod } from './errors.ts';
 import { resolveParams } from './runtime.ts';
 import type { AnyWorld, TaskBase } from './types.ts';
+import { directionRequiredText, MetricError, parse, parseMetric, resolveDirection, type Metric } from '../metrics/index.ts';
 
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -23,6 +24,10 @@ export const scenarioSchema = z.strictObject({
   world: z.string().describe('Id of a registered world.'),
   params: z.record(z.string(), z.unknown()).default({}).describe("Parameter overrides, validated by the world's schema."),
   tasks: z.array(z.unknown()).max(100_000).optional().describe("Fixed tasks, each validated by the world's task schema."),
+  metric: z
+    .strictObject({ expression: z.string(), direction: z.enum(['lower', 'higher']).optional(), threshold: z.number() })
+    .optional()
+    .describe("A metric over the world's measurements; without a direction, the one its measurements declare (src/metrics/direction.ts)."),
 });
 
 /** A validated scenario: resolved parameters and typed tasks. */
@@ -32,6 +37,8 @@ export interface Scenario {
   readonly world: AnyWorld;
   readonly params: Record<string, unknown>;
   readonly tasks?: readonly TaskBase[];
+  /** The scenario's metric, parsed, its direction given or declared (issue 15: the same rule as the CLI). */
+  readonly metric?: Metric;
 }
 
 /**
@@ -85,5 +92,18 @@ export function parseScenario(text: string, getWorld: (id: string) => AnyWorld):
     }
     return tr.data as TaskBase;
   });
-  return { name: r.data.name, ...(r.data.description ? { description: r.data.description } : {}), world, params, ...(tasks ? { tasks } : {}) };
+  const metric = r.data.metric ? scenarioMetric(world, r.data.metric) : undefined;
+  return { name: r.data.name, ...(r.data.description ? { description: r.data.description } : {}), world, params, ...(tasks ? { tasks } : {}), ...(metric ? { metric } : {}) };
+}
+
+/** A scenario's metric through the one direction rule (exit 2 naming `scenario.metric.direction` when the declarations give none). */
+function scenarioMetric(world: AnyWorld, spec: { expression: string; direction?: 'lower' | 'higher' | undefined; threshold: number }): Metric {
+  try {
+    const direction = resolveDirection(parse(spec.expression, world.measurements), world.measurements, spec.direction);
+    return parseMetric({ ...spec, direction }, world.measurements);
+  } catch (err) {
+    if (err instanceof MetricError && err.code === 'direction-required') throw new InputError('scenario.metric.direction', undefined, directionRequiredText(spec.expression, err));
+    if (err instanceof MetricError) throw new InputError('scenario.metric.expression', spec.expression.slice(0, 60), `a metric expression over ${world.id}'s measurements (${err.message})`);
+    throw err;
+  }
 }

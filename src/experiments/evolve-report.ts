@@ -18,11 +18,12 @@ export function generationRow(g: GenerationRecord): string {
   return `${pad(String(g.gen), 5)}  ${pad(String(g.episodes), 8)}  ${pad(f(g.proxy), 6)}  ${pad(f(g.anchorGt), 8)}  ${pad(f(g.probeGt), 7)}  ${pad(f(g.disagreement), 6)}  ${pad(f(g.shiftGap), 8)}  ${g.metric} ${rel} ${g.threshold}`;
 }
 
-/** One decision as an indented line (re-validations that passed are left out: nothing happened). */
+/** One decision as an indented line (re-validations that passed are left out: nothing happened). ✓ accepted, ✗ rejected, ? undecided (no evidence either way), ↩ fallback. */
 export function decisionLine(d: DecisionRecord): string | null {
-  if (d.operator === 'revalidate' && d.accepted) return null;
+  if (d.kind === 'revalidation' && d.outcome === 'accepted') return null;
   const rel = d.direction === 'lower' ? '≤' : '≥';
-  return `         ${d.accepted ? '✓' : '✗'} ${d.operator}: ${d.metric} ${rel} ${d.threshold} — ${d.reason}`;
+  const mark = d.kind === 'fallback' ? '↩' : d.outcome === 'accepted' ? '✓' : d.outcome === 'undecided' ? '?' : '✗';
+  return `         ${mark} ${d.operator}: ${d.metric} ${rel} ${d.threshold} — ${d.reason}`;
 }
 
 const fitText = (fit: GaoFit | null): string => (fit ? `a ${f(fit.a, 3)}, b ${f(fit.b, 3)}, R² ${f(fit.r2)}, peak d* ${fit.peak === null ? 'none' : f(fit.peak, 3)} (${fit.n} points)` : 'no fit');

@@ -16,8 +16,9 @@
  *    runner builds the generation's budgeted AnchorOracle from the anchor consequences and
  *    - re-validates the adopted metric: the safeguard reviews it again, against its parent, on
  *      the evidence of the population it trained — a metric can agree with ground truth when it
- *      is adopted and stop agreeing once learners optimise it — and a rejected one is rolled
- *      back to its parent (or to the quarantine's advice);
+ *      is adopted and stop agreeing once learners optimise it — and a rejected one gives way to
+ *      the most recent metric in force that has not failed re-validation (or the quarantine's
+ *      advice), a recorded fallback decision (evolve-decisions.ts says why this one);
  *    - otherwise the meta-agent proposes metrics (self-flattering preference) and the safeguard
  *      decides; an accepted metric is in force from the next generation;
  * 4. every `pbt.every` generations the meta-agent proposes learner changes (PBT) and the runner
@@ -66,11 +67,11 @@ import {
   nonRegressionOnly,
   quarantine,
   recordAnchors,
-  sameMetric,
   verifyAnchors,
   type Agreement,
   type AnchorsRecord,
   type Decision,
+  type DecisionOutcome,
   type GaoFit,
   type QuarantinePoint,
   type QuarantineSafeguard,
@@ -80,9 +81,10 @@ import {
 import { CHANNEL_KINDS, SCHEDULES } from '../feedback/channels.ts';
 import { getLearnerFamily } from '../learners/registry.ts';
 import type { LearnerState } from '../learners/types.ts';
-import { MetricError, metricToSpec, measurementsUsed, parseMetric, type Metric, type MetricSpec } from '../metrics/index.ts';
+import { directionRequiredText, MetricError, metricToSpec, measurementsUsed, parse, parseMetric, resolveDirection, type Metric, type MetricSpec } from '../metrics/index.ts';
 import { DEFAULT_META, DEFAULT_PBT, inheritState, MetaAgent, PROPOSER_KINDS, type ChannelChoice, type LearnerChange, type MeasurementRecord, type MetaAgentSnapshot, type MetricCandidate, type PbtOptions } from '../meta/index.ts';
 import { getWorld } from '../../worlds/index.ts';
+import { MetricBook, metricKey, type MetricBookSnapshot, type MetricLineage } from './evolve-decisions.ts';
 import { actionDistance, memberSuites, runMemberJob, type MemberJob, type MemberResult, type MemberRunConfig } from './evolve-member.ts';
 import { inProcessRunner, serialJobs, workerJobs, type BatchRunner, type JobRunner } from './runner.ts';
 import { defineExperiment } from './types.ts';
@@ -114,7 +116,7 @@ export const evolveConfigSchema = z.strictObject({
   roundSize: int(1, 4096).default(64).describe('Episodes per learning round.'),
   recentEpisodes: int(1, 100_000).default(64).describe("Each member's latest train episodes shown to the meta-agent (measurements only)."),
   warmup: int(0, 1000).default(3).describe('Generations trained on the start metric before the meta-agent proposes metrics.'),
-  safeguard: z.enum(SAFEGUARD_KINDS).default('agreement').describe('agreement: the anchor gate; non-regression: GT non-regression alone; quarantine: Gao-fit quarantine around the anchor gate.'),
+  safeguard: z.enum(SAFEGUARD_KINDS).default('agreement').describe('agreement: the anchor gate; non-regression: GT non-regression alone; quarantine: a watch on the gold curve around the anchor gate.'),
   proposer: z.enum(PROPOSER_KINDS).default(DEFAULT_META.proposer).describe('Metric proposer: random mutation or a UCB1 bandit over mutation operators.'),
   candidates: int(1, 256).default(DEFAULT_META.candidates).describe('Candidate metrics per generation.'),
   submissions: int(1, 64).default(DEFAULT_META.submissions).describe('Most preferred candidates submitted to the safeguard per generation.'),
@@ -133,7 +135,10 @@ export const evolveConfigSchema = z.strictObject({
   learnerConfig: z.record(z.string(), z.unknown()).default({}).describe('Hyperparameters over EVOLVE_LEARNER_DEFAULTS, validated by the family.'),
   feedback: z.enum(CHANNEL_KINDS).default('graded').describe('Starting feedback channel (α = 1 forces binary).'),
   schedule: z.enum(SCHEDULES).optional().describe('Schedule of a `scheduled` starting channel.'),
-  metric: z.strictObject({ expression: z.string(), direction: z.enum(['lower', 'higher']), threshold: z.number() }).optional().describe("Start metric (default: the world's default metric, else its ground-truth metric)."),
+  metric: z
+    .strictObject({ expression: z.string(), direction: z.enum(['lower', 'higher']).optional(), threshold: z.number() })
+    .optional()
+    .describe("Start metric (default: the world's default metric, else its ground-truth metric); without a direction, the one its measurements declare (required when they declare none or disagree)."),
   revalidate: z.boolean().default(true).describe('Review the adopted metric again every generation (against its parent) and roll it back when the safeguard rejects it.'),
   gtThreshold: z.number().min(0).max(1).default(0.8).describe('Anchor GT pass rate that counts as "learned" for episodes-to-threshold.'),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
@@ -193,13 +198,22 @@ export interface GenerationRecord {
   readonly members: readonly MemberRecord[];
 }
 
-/** One recorded safeguard decision. */
+/** One recorded decision about the metric (see evolve-decisions.ts for the rules). */
 export interface DecisionRecord {
   readonly gen: number;
   readonly metric: string;
   readonly agreement: Agreement;
+  /** The safeguard accepted the metric (always false for a fallback, which no safeguard reviewed). */
   readonly accepted: boolean;
   readonly reason: string;
+  /** `proposal` (the meta-agent's), `revalidation` (the metric in force, reviewed again), `fallback` (the runner's, after a failed re-validation or on a rollback advice). */
+  readonly kind: 'proposal' | 'revalidation' | 'fallback';
+  /** The review's outcome (`undecided`: no evidence either way, nothing changes), or `fallback`. */
+  readonly outcome: DecisionOutcome | 'fallback';
+  /** Id of the metric decided on (null for a proposal that was not adopted and had no id yet). */
+  readonly metricId: string | null;
+  /** The generation from which this decision puts `metric` in force; null when it changes nothing. */
+  readonly inForceFrom: number | null;
   readonly direction: 'lower' | 'higher';
   readonly threshold: number;
   readonly parent: string | null;
@@ -216,16 +230,7 @@ export interface DecisionRecord {
 }
 
 /** A metric of the lineage (the start metric and every adopted one). */
-export interface MetricLineage {
-  readonly id: string;
-  /** Generation from which it was in force. */
-  readonly from: number;
-  readonly expression: string;
-  readonly direction: 'lower' | 'higher';
-  readonly threshold: number;
-  readonly parent: string | null;
-  readonly operator: string;
-}
+export type { MetricLineage } from './evolve-decisions.ts';
 
 /** A learner lineage event (PBT copy; `restart` when the weights could not be carried over). */
 export interface LearnerLineage {
@@ -306,10 +311,13 @@ interface Setup {
   readonly budget: number;
 }
 
-function parseMetricInput(world: AnyWorld, spec: MetricSpec, field: string): Metric {
+function parseMetricInput(world: AnyWorld, spec: Omit<MetricSpec, 'direction'> & { direction?: MetricSpec['direction'] | undefined }, field: string): Metric {
   try {
-    return parseMetric(spec, world.measurements);
+    // Without a direction, the declarations of the measurements give it (src/metrics/direction.ts).
+    const direction = resolveDirection(parse(spec.expression, world.measurements), world.measurements, spec.direction);
+    return parseMetric({ ...spec, direction }, world.measurements);
   } catch (err) {
+    if (err instanceof MetricError && err.code === 'direction-required') throw new InputError(`${field}.direction`, undefined, directionRequiredText(spec.expression, err));
     if (err instanceof MetricError) throw new InputError(field, spec.expression.length > 60 ? `${spec.expression.slice(0, 60)}…` : spec.expression, `a valid metric expression (${err.message})`);
     throw err;
   }
@@ -512,11 +520,10 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     recent: [],
     pendingLineage: null,
   }));
-  let current = s.startMetric;
-  let currentId = 'M0';
-  let metricCount = 1;
-  let metricLineage: MetricLineage[] = [{ id: 'M0', from: 0, ...metricToSpec(current), parent: null, operator: s.startSource }];
-  const metricsById = new Map<string, { metric: Metric; parent: string | null }>([['M0', { metric: current, parent: null }]]);
+  // Every change of the metric in force goes through the book (evolve-decisions.ts).
+  let book = new MetricBook(s.startMetric, s.startSource);
+  let current = book.current;
+  let currentId = book.currentId;
   let learnerLineage: LearnerLineage[] = [];
   let generations: GenerationRecord[] = [];
   let decisions: DecisionRecord[] = [];
@@ -559,15 +566,12 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     });
 
   if (restore) {
-    if (restore.version !== 1) throw new InputError('restore', restore.version, 'an evolve checkpoint of version 1');
+    if (restore.version !== 2) throw new InputError('restore', restore.version, 'an evolve checkpoint of version 2 (version 1 had no metric book)');
     firstGen = restore.gen + 1;
     members = restore.members.map((m) => ({ ...m, state: m.state === null ? null : decodeLearnerState(m.state), pendingLineage: m.pendingLineage }));
-    current = parseMetricInput(world, restore.current, 'restore.current');
-    currentId = restore.currentId;
-    metricCount = restore.metricCount;
-    metricLineage = [...restore.metricLineage];
-    metricsById.clear();
-    for (const e of restore.metricsById) metricsById.set(e.id, { metric: parseMetricInput(world, e.metric, 'restore.metricsById'), parent: e.parent });
+    book = MetricBook.restore(restore.metricBook, (spec) => parseMetricInput(world, spec, 'restore.metricBook'));
+    current = book.current;
+    currentId = book.currentId;
     learnerLineage = [...restore.learnerLineage];
     generations = [...restore.generations];
     decisions = [...restore.decisions];
@@ -613,33 +617,34 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     quarantined?.observe(ctx);
     const metricInForce = current;
     const idInForce = currentId;
-    const adopt = (metric: Metric, id: string, parent: string, operator: string): void => {
-      current = metric;
-      currentId = id;
-      metricsById.set(id, { metric, parent });
-      metricLineage.push({ id, from: gen + 1, ...metricToSpec(metric), parent, operator });
+    const sync = (): void => {
+      current = book.current;
+      currentId = book.currentId;
     };
-    /** Acts on a quarantine's rollback advice: the metric in force nearest the fitted peak. */
-    const rollBack = (advice: NonNullable<Decision['rollback']>): void => {
-      const back = parseMetric(advice.metric, world.measurements);
-      const known = [...metricsById].find(([, v]) => sameMetric(v.metric, back));
-      if (!sameMetric(back, current)) adopt(back, known ? known[0] : `M${metricCount++}`, idInForce, `rollback to the metric of generation ${advice.generation}`);
-      quarantined?.reset();
+    /** Falls back from the metric in force (after a failed re-validation or on a rollback advice), recording the decision. */
+    const fallBack = (why: string, advice: Decision['rollback'], safeguardName: string): void => {
+      const preferred = advice ? parseMetric(advice.metric, world.measurements) : null;
+      const target = book.fallbackTarget(preferred);
+      if (advice) quarantined?.reset();
+      if (target === null) return;
+      book.fallBack(target, gen, advice && target.advised ? `rollback to the metric of generation ${advice.generation}` : 'rollback: re-validation failed');
+      sync();
+      decisions.push(fallbackRecord(gen, target.metric, target.id, book.parentOf(target.id)?.id ?? null, metricAgreement(target.metric, oracle.evidence()), safeguardName, `fallback: ${why}; back to ${target.reason}.`));
     };
     if (gen >= cfg.warmup && gen < cfg.generations - 1) {
       // Re-validation: the adopted metric faces the safeguard again, on the evidence of the
       // population it trained (a metric can agree with ground truth when adopted and stop
-      // agreeing once learners optimise it). Judged against its parent; failing, it is rolled back.
-      const entry = metricsById.get(currentId);
-      const parent = entry?.parent ? metricsById.get(entry.parent) : undefined;
+      // agreeing once learners optimise it). Judged against its parent; rejected, the run falls
+      // back (evolve-decisions.ts says to what, and why); undecided, it stays.
+      const parent = book.parentOf(currentId);
       let revalidationFailed = false;
-      if (cfg.revalidate && entry?.parent && parent) {
-        const decision = safeguard.review({ metric: current, parent: entry.parent, operator: 'revalidate' }, { ...ctx, current: parent.metric });
-        decisions.push(decisionRecord(gen, decision, null));
-        if (!decision.accepted) {
+      if (cfg.revalidate && parent) {
+        const decision = safeguard.review({ metric: current, parent: parent.id, operator: 'revalidate' }, { ...ctx, current: parent.metric });
+        decisions.push(decisionRecord(gen, decision, null, 'revalidation', currentId, null));
+        if (decision.outcome === 'rejected') {
           revalidationFailed = true;
-          if (decision.rollback) rollBack(decision.rollback);
-          else adopt(parent.metric, entry.parent, idInForce, 'rollback: re-validation failed');
+          book.failRevalidation(gen);
+          fallBack(`${describeSpec(metricInForce)} (${idInForce}) failed re-validation`, decision.rollback, decision.safeguard);
         }
       }
       if (!revalidationFailed) {
@@ -647,18 +652,26 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
         const proposals = agent.proposeMetrics(view);
         let accepted: MetricCandidate | null = null;
         let advice: Decision['rollback'] = null;
+        let adviser = '';
         for (const c of proposals.submit) {
           const decision = safeguard.review(c.proposal, ctx);
-          decisions.push(decisionRecord(gen, decision, c));
           if (decision.accepted) {
             accepted = c;
+            const id = book.adoptAccepted(c.proposal.metric, gen, c.operator);
+            sync();
+            decisions.push(decisionRecord(gen, decision, c, 'proposal', id, gen + 1));
             break;
           }
-          advice ??= decision.rollback;
+          decisions.push(decisionRecord(gen, decision, c, 'proposal', null, null));
+          if (decision.rollback && !advice) {
+            advice = decision.rollback;
+            adviser = decision.safeguard;
+          }
         }
         agent.recordOutcome(proposals, accepted);
-        if (accepted) adopt(accepted.proposal.metric, `M${metricCount++}`, idInForce, accepted.operator);
-        else if (advice) rollBack(advice);
+        // A rollback advice to the metric in force changes nothing (its learners are what they are): the watch restarts.
+        if (!accepted && advice && metricKey(advice.metric) === metricKey(current)) quarantined?.reset();
+        else if (!accepted && advice) fallBack(`the safeguard advised rolling back from ${describeSpec(metricInForce)} (${idInForce})`, advice, adviser);
       }
       if (current !== metricInForce) for (const m of members) m.channelState = {};
     }
@@ -709,15 +722,11 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
       record,
       decisions: genDecisions,
       checkpoint: (): EvolveCheckpoint => ({
-        version: 1,
+        version: 2,
         gen: snapshotGen,
         // `recent` is left out: the next generation's jobs replace it before anyone reads it.
         members: members.map((m) => ({ ...m, recent: [], origin: m.origin.map((r) => [...r]), previous: m.previous.map((r) => [...r]), state: m.state === null ? null : encodeLearnerState(m.state) })),
-        current: metricToSpec(current),
-        currentId,
-        metricCount,
-        metricLineage: [...metricLineage],
-        metricsById: [...metricsById].map(([id, v]) => ({ id, metric: metricToSpec(v.metric), parent: v.parent })),
+        metricBook: book.snapshot(),
         learnerLineage: [...learnerLineage],
         generations: [...generations],
         decisions: [...decisions],
@@ -771,7 +780,7 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     seed,
     generations,
     decisions,
-    summary: summarise(generations, start.anchorGt, metricLineage, current, world.measurements, cfg.gtThreshold),
+    summary: summarise(generations, start.anchorGt, book.lineage, current, world.measurements, cfg.gtThreshold),
     config: cfg,
     anchors,
     suites: { anchor: suites.anchor.digest, probe: suites.probe.digest },
@@ -781,7 +790,7 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     groundTruthMetric: gtMetric ? metricToSpec(gtMetric) : null,
     start,
     gao: { selection: fitGao(gaoPoints, 'selection'), rl: fitGao(gaoPoints, 'rl'), points: gaoPoints },
-    lineage: { metrics: metricLineage, learners: learnerLineage },
+    lineage: { metrics: book.lineage, learners: learnerLineage },
     proposer: { kind: cfg.proposer, arms: agent.proposerStats() },
   };
 }
@@ -818,14 +827,11 @@ export function decodeLearnerState(state: EncodedLearnerState): LearnerState {
  * (seed, purpose, generation, …), never by how many draws came before.
  */
 export interface EvolveCheckpoint {
-  readonly version: 1;
+  readonly version: 2;
   readonly gen: number;
   readonly members: readonly (Omit<Member, 'state'> & { readonly state: EncodedLearnerState | null })[];
-  readonly current: MetricSpec;
-  readonly currentId: string;
-  readonly metricCount: number;
-  readonly metricLineage: readonly MetricLineage[];
-  readonly metricsById: readonly { readonly id: string; readonly metric: MetricSpec; readonly parent: string | null }[];
+  /** The metrics of the run: in force, ids, parents, lineage, and which failed re-validation (evolve-decisions.ts). */
+  readonly metricBook: MetricBookSnapshot;
   readonly learnerLineage: readonly LearnerLineage[];
   readonly generations: readonly GenerationRecord[];
   readonly decisions: readonly DecisionRecord[];
@@ -845,13 +851,19 @@ function meanGoodness(metric: Metric, values: readonly number[]): number {
   return mean(g.map((x) => (Number.isFinite(x) ? x : worst)));
 }
 
-function decisionRecord(gen: number, d: Decision, c: MetricCandidate | null): DecisionRecord {
+const describeSpec = (m: MetricSpec): string => `${m.expression} ${m.direction === 'lower' ? '≤' : '≥'} ${m.threshold}`;
+
+function decisionRecord(gen: number, d: Decision, c: MetricCandidate | null, kind: 'proposal' | 'revalidation', metricId: string | null, inForceFrom: number | null): DecisionRecord {
   return {
     gen,
     metric: d.metric.expression,
     agreement: d.agreement,
     accepted: d.accepted,
     reason: d.reason,
+    kind,
+    outcome: d.outcome,
+    metricId,
+    inForceFrom,
     direction: d.metric.direction,
     threshold: d.metric.threshold,
     parent: d.parent,
@@ -864,6 +876,33 @@ function decisionRecord(gen: number, d: Decision, c: MetricCandidate | null): De
     thresholds: d.thresholds,
     fit: d.fit,
     rollback: d.rollback,
+  };
+}
+
+/** The record of a fallback: the runner's decision, in force from the next generation. */
+function fallbackRecord(gen: number, metric: Metric, id: string, parent: string | null, agreement: Agreement, safeguard: string, reason: string): DecisionRecord {
+  return {
+    gen,
+    metric: metric.expression,
+    agreement,
+    accepted: false,
+    reason,
+    kind: 'fallback',
+    outcome: 'fallback',
+    metricId: id,
+    inForceFrom: gen + 1,
+    direction: metric.direction,
+    threshold: metric.threshold,
+    parent,
+    operator: 'fallback',
+    preference: null,
+    gain: null,
+    budgetSpent: 0,
+    safeguard,
+    regression: null,
+    thresholds: null,
+    fit: null,
+    rollback: null,
   };
 }
 

@@ -20,7 +20,7 @@ import type { CompiledMetric as ChannelMetric } from '../metrics/index.ts';
 import { assertLearnerFits } from '../learners/compat.ts';
 import { createLearner, getLearnerFamily } from '../learners/registry.ts';
 import type { Experience, FeedbackInfo, LearnerEnv } from '../learners/types.ts';
-import { compile, MetricError, parseMetric, type Metric } from '../metrics/index.ts';
+import { compile, directionRequiredText, MetricError, parse, parseMetric, resolveDirection, type Metric } from '../metrics/index.ts';
 import { getWorld } from '../../worlds/index.ts';
 import { runClosedLoopTraining } from './train-closed-loop.ts';
 import { trainingLoop, trainResult, trainSuite, type CurvePoint, type SuiteTask, type TrainResult } from './training-loop.ts';
@@ -37,7 +37,7 @@ export const trainConfigSchema = z.strictObject({
   feedback: z.union([z.enum(CHANNEL_KINDS), z.looseObject({ kind: z.string() })]).default('graded').describe('Feedback channel id or full channel config.'),
   schedule: z.enum(SCHEDULES).optional().describe('Schedule of the `scheduled` channel (shorthand).'),
   metric: z.string().optional().describe("Metric expression over measurements; default: the world's default metric."),
-  direction: z.enum(['lower', 'higher']).optional().describe("Metric direction (default: the default metric's, or lower)."),
+  direction: z.enum(['lower', 'higher']).optional().describe("Metric direction (default: the default metric's, or the one the measurements of --metric declare; required when they declare none or disagree)."),
   threshold: z.number().optional().describe("Pass threshold for binary feedback (default: the default metric's)."),
   episodes: z.number().int().min(1).max(10_000_000).default(5000).describe('Training episodes.'),
   roundSize: z.number().int().min(1).max(4096).default(64).describe('Episodes per learning round.'),
@@ -57,15 +57,24 @@ export function parseTrainConfig(input: unknown): TrainConfig {
   return r.data;
 }
 
-/** The metric of a run: the config's expression or the world's default, parsed by the metric language. */
+/**
+ * The metric of a run: the config's expression or the world's default, parsed by the metric
+ * language. An expression's direction, unless given, comes from the `better` of the measurements
+ * it reads (src/metrics/direction.ts); when they give none, the config must (InputError, exit 2).
+ */
 export function resolveMetric(world: AnyWorld, params: Record<string, unknown>, cfg: Pick<TrainConfig, 'metric' | 'direction' | 'threshold'>): Metric {
   const d = world.defaultMetric?.(params);
   if (!d && (cfg.metric === undefined || cfg.threshold === undefined)) throw new InputError('metric', cfg.metric ?? null, `--metric and --threshold: world '${world.id}' declares no default metric`);
-  const spec = { expression: cfg.metric ?? d!.expression, direction: cfg.direction ?? d?.direction ?? 'lower', threshold: cfg.threshold ?? d!.threshold };
+  const expression = cfg.metric ?? d!.expression;
+  const threshold = cfg.threshold ?? d!.threshold;
   try {
-    return parseMetric(spec, world.measurements);
+    const ast = parse(expression, world.measurements);
+    // The world's default metric declares its own direction; any other expression takes it from its measurements.
+    const direction = cfg.metric === undefined ? (cfg.direction ?? d!.direction) : resolveDirection(ast, world.measurements, cfg.direction);
+    return parseMetric({ expression, direction, threshold }, world.measurements);
   } catch (err) {
-    if (err instanceof MetricError) throw new InputError('metric', spec.expression, `a valid metric expression (${err.message})`);
+    if (err instanceof MetricError && err.code === 'direction-required') throw new InputError('direction', undefined, directionRequiredText(expression, err));
+    if (err instanceof MetricError) throw new InputError('metric', expression, `a valid metric expression (${err.message})`);
     throw err;
   }
 }

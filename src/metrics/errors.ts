@@ -26,6 +26,7 @@ export type MetricErrorCode =
   | 'chained-comparison'
   | 'invalid-ast'
   | 'invalid-metric'
+  | 'direction-required'
   | 'invalid-measurement-name';
 
 /** Details of a refusal; `position` is null when it is not about a place in the text. */

@@ -48,3 +48,4 @@ export {
   type MetricSense,
   type CompiledMetric,
 } from './metric.ts';
+export { directionRequiredText, inferDirection, resolveDirection, senseOf, type DirectionInference, type DirectionVote, type Sense } from './direction.ts';

@@ -86,19 +86,21 @@ describe('Kendall τ-b', () => {
 });
 
 describe('ROC AUC and κ', () => {
-  it('AUC: 1 separated, 0 reversed, ½ for ties, NaN with one class', () => {
+  it('AUC: 1 separated, 0 reversed, ½ for tied pairs, NaN with one class or a constant score', () => {
     expect(rocAuc([1, 2, 3, 4], [false, false, true, true])).toBe(1);
     expect(rocAuc([4, 3, 2, 1], [false, false, true, true])).toBe(0);
-    expect(rocAuc([1, 1, 1, 1], [false, true, false, true])).toBe(0.5);
+    expect(rocAuc([1, 1, 1, 1], [false, true, false, true])).toBeNaN(); // a constant score ranks nothing
+    expect(rocAuc([1, 1, 2, 2], [false, true, false, true])).toBe(0.5);
     expect(rocAuc([1, 2, 2, 3], [false, true, false, true])).toBeCloseTo(0.875, 12); // 3.5 of 4 pairs
     expect(rocAuc([NaN, 0], [false, true])).toBe(1); // NaN is the worst score
     expect(rocAuc([1, 2], [true, true])).toBeNaN();
   });
 
-  it('κ: 1 for identical labels (constant ones included), 0 at chance, < 0 against', () => {
+  it('κ: 1 for identical labels, 0 at chance, < 0 against, NaN when either labeling is constant', () => {
     expect(cohenKappa([true, false, true], [true, false, true])).toBe(1);
-    expect(cohenKappa([false, false], [false, false])).toBe(1);
-    expect(cohenKappa([true, true], [false, false])).toBe(0);
+    expect(cohenKappa([false, false], [false, false])).toBeNaN();
+    expect(cohenKappa([true, true], [false, false])).toBeNaN();
+    expect(cohenKappa([true, true, true], [true, false, true])).toBeNaN();
     expect(cohenKappa([true, false, true, false], [true, true, false, false])).toBe(0);
     expect(cohenKappa([true, false], [false, true])).toBe(-1);
     expect(cohenKappa([], [])).toBeNaN();
@@ -118,7 +120,7 @@ describe('metric agreement', () => {
     expect(goodness('lower', 2)).toBe(-2);
     expect(goodness('higher', NaN)).toBe(-Infinity);
     const a = metricAgreement(m, cells);
-    expect(a).toEqual({ n: 5, passes: 2, tauB: 1, auc: 1, kappa: 1 });
+    expect(a).toEqual({ n: 5, passes: 2, tauB: 1, auc: 1, kappa: 1, undefinedCauses: {} });
     expect(drift(a)).toBe(0);
     const reversed = parseMetric({ expression: 'restError', direction: 'higher', threshold: 0.5 }, measurements);
     expect(metricAgreement(reversed, cells).tauB).toBe(-1);
@@ -134,6 +136,8 @@ describe('metric agreement', () => {
   it('reports null for undefined statistics (a constant metric measures nothing)', () => {
     const constant = parseMetric({ expression: '1', direction: 'lower', threshold: 0 }, measurements);
     expect(metricAgreement(constant, cells).tauB).toBeNull();
-    expect(agreementOf([], [], [], [])).toEqual({ n: 0, passes: 0, tauB: null, auc: null, kappa: null });
+    expect(metricAgreement(constant, cells).undefinedCauses).toEqual({ tauB: 'constant-metric', auc: 'constant-metric', kappa: 'constant-metric' });
+    const few = { tauB: 'too-few-cells', auc: 'too-few-cells', kappa: 'too-few-cells' };
+    expect(agreementOf([], [], [], [])).toEqual({ n: 0, passes: 0, tauB: null, auc: null, kappa: null, undefinedCauses: few });
   });
 });

@@ -120,7 +120,7 @@ describe('ground-truth non-regression', () => {
 });
 
 describe('the anchor gate', () => {
-  const gate = (alpha: number, extra: { sampleSize?: number; minEvidence?: number; groundTruth?: Metric | null } = {}) =>
+  const gate = (alpha: number, extra: { sampleSize?: number; maxSample?: number; minEvidence?: number; groundTruth?: Metric | null } = {}) =>
     agreementGate({ alpha, groundTruth: extra.groundTruth === undefined ? X : extra.groundTruth, seed: 1, ...extra });
 
   it('refuses a sample size that is not a non-negative integer', () => {
@@ -149,17 +149,17 @@ describe('the anchor gate', () => {
   });
 
   it('decides with exactly minEvidence verdicts and refuses with one fewer, naming the budget', () => {
-    // 8 cells; the sample buys min(sampleSize, 8). A proposal ranking like ground truth (same best member).
+    // 8 cells; the sample buys min(sampleSize, 8) (maxSample = sampleSize: no growth while τ-b is undefined). A proposal ranking like ground truth (same best member).
     const good = metric('x', 'lower', 1);
-    const enough = gate(0.5, { sampleSize: 4, minEvidence: 4 }).review({ metric: good, parent: 'M0', operator: 't' }, ctx(new AnchorOracle(TWO, { budget: 100 }), X));
+    const enough = gate(0.5, { sampleSize: 4, maxSample: 4, minEvidence: 4 }).review({ metric: good, parent: 'M0', operator: 't' }, ctx(new AnchorOracle(TWO, { budget: 100 }), X));
     expect(enough.agreement.n).toBe(4);
     expect(enough.reason).not.toMatch(/could be bought/);
-    const few = gate(0.5, { sampleSize: 3, minEvidence: 4 }).review({ metric: good, parent: 'M0', operator: 't' }, ctx(new AnchorOracle(TWO, { budget: 100 }), X));
+    const few = gate(0.5, { sampleSize: 3, maxSample: 3, minEvidence: 4 }).review({ metric: good, parent: 'M0', operator: 't' }, ctx(new AnchorOracle(TWO, { budget: 100 }), X));
     expect(few).toMatchObject({ accepted: false, budgetSpent: 3 });
-    expect(few.reason).toBe('rejected: only 3 anchor verdicts could be bought (budget 3/100), the gate needs 4.');
+    expect(few.reason).toBe('undecided: only 3 anchor verdicts could be bought (budget 3/100), the gate needs 4; nothing changes.');
     // The sample stops quietly at the budget.
-    const broke = gate(0.5, { sampleSize: 8, minEvidence: 4 }).review({ metric: good, parent: 'M0', operator: 't' }, ctx(new AnchorOracle(TWO, { budget: 2 }), X));
-    expect(broke.reason).toBe('rejected: only 2 anchor verdicts could be bought (budget 2/2), the gate needs 4.');
+    const broke = gate(0.5, { sampleSize: 8, maxSample: 8, minEvidence: 4 }).review({ metric: good, parent: 'M0', operator: 't' }, ctx(new AnchorOracle(TWO, { budget: 2 }), X));
+    expect(broke.reason).toBe('undecided: only 2 anchor verdicts could be bought (budget 2/2), the gate needs 4; nothing changes.');
   });
 
   it('a proposal that ranks against ground truth is rejected with its numbers', () => {
@@ -191,7 +191,7 @@ describe('non-regression alone', () => {
     expect(ok.reason).toBe("accepted: the best learner's anchor GT pass rate goes 1.00 (m0) → 0.75 (m1), drop 0.25 ≤ slack 0.250.");
     const no = nonRegressionOnly({ slack: 0.2 }).review({ metric: Y, parent: 'M0', operator: 't' }, ctx(new AnchorOracle(TWO, { budget: 7 }), X));
     expect(no).toMatchObject({ accepted: false, budgetSpent: 0 });
-    expect(no.reason).toBe('rejected: non-regression could not be verified: the budget cannot pay for the rows of m0 and m1.');
+    expect(no.reason).toBe('undecided: non-regression could not be verified: the budget cannot pay for the rows of m0 and m1; nothing changes.');
     const same = nonRegressionOnly({ slack: 0 }).review({ metric: X, parent: 'M0', operator: 't' }, ctx(new AnchorOracle(TWO, { budget: 0 }), X));
     expect(same.reason).toBe('accepted: both metrics rank m0 best, so its GT pass rate cannot fall.');
     const vac = nonRegressionOnly({ slack: 2 }).review({ metric: Y, parent: 'M0', operator: 't' }, ctx(new AnchorOracle(TWO, { budget: 0 }), X));
@@ -218,6 +218,6 @@ describe('quarantine bookkeeping', () => {
     expect(q.observe({ oracle: poor, current: X, generation: 3, distance: 1 })).toBeNull();
     const d = q.review({ metric: Y, parent: 'M0', operator: 't' }, { oracle: poor, current: X, generation: 3, distance: 1 });
     expect(d.accepted).toBe(true);
-    expect(d.reason).toBe('accepted: no gold observed this generation (budget); not enough evidence to call a turn (no fit yet (0 points with d > 0); needs 4 points and R² ≥ 0.5).');
+    expect(d.reason).toBe('accepted: no gold observed this generation (budget); not enough observations to test a fall (0, needs 4); no Gao fit yet.');
   });
 });

@@ -168,7 +168,7 @@ describe('ground-truth non-regression alone', () => {
   });
 });
 
-describe('quarantine (Gao fit)', () => {
+describe('quarantine (a watch on the gold curve)', () => {
   // Two members, 40 anchor tasks; the current metric ranks m0 best, whose GT pass rate follows
   // 0.2 + gold(d) with gold(d) = d(0.4 − 0.1d): it peaks at d = 2 and is back at 0.2 at d = 4.
   const T = 40;
@@ -183,28 +183,39 @@ describe('quarantine (Gao fit)', () => {
     return { members: ['m0', 'm1'], tasks: Array.from({ length: T }, (_, t) => `anchor:${t}`), consequences: [row(1, k), row(0, 0)] };
   };
   const ds = Array.from({ length: 17 }, (_, g) => g * 0.25); // 0 … 4
+  const watch = (q: ReturnType<typeof quarantine>, rates: readonly number[]): Decision[] =>
+    rates.map((rate, generation) => q.review(propose(score), { oracle: new AnchorOracle(generationMatrix(rate), { budget: T }), current: score, generation, distance: ds[generation] ?? generation }));
 
-  it('accepts while the fitted gold rises, then rejects and advises rolling back to the peak', () => {
-    const q = quarantine({ form: 'selection' });
-    const decisions = ds.map((d, generation) => {
-      const oracle = new AnchorOracle(generationMatrix(0.2 + gaoGold('selection', 0.4, 0.1, d)), { budget: T });
-      return q.review(propose(score), { oracle, current: score, generation, distance: d });
-    });
+  it('accepts while gold rises, then rejects once it has fallen and advises rolling back to the peak', () => {
+    const decisions = watch(quarantine({ form: 'selection' }), ds.map((d) => 0.2 + gaoGold('selection', 0.4, 0.1, d)));
     const firstReject = decisions.findIndex((x) => !x.accepted);
     expect(firstReject).toBeGreaterThan(0);
     const dReject = ds[firstReject]!;
-    expect(dReject).toBeGreaterThanOrEqual(2); // not before the true peak …
-    expect(dReject).toBeLessThanOrEqual(3); // … and not long after it
+    // Not before the fall is both large (≥ 0.15) and significant (z ≥ 2.33 on 80 + 80 verdicts):
+    // by hand, at d = 3.5 (0.60 at gens 7–8 against 0.41 at gens 13–14, z ≈ 2.4); not at 3.25 (z ≈ 1.9).
+    expect(dReject).toBe(3.5);
     expect(decisions.slice(firstReject).every((x) => !x.accepted)).toBe(true);
     const r = decisions[firstReject]!;
-    expect(r.fit!.b).toBeGreaterThan(0);
-    expect(Math.abs(r.rollback!.peak - 2)).toBeLessThan(0.4);
-    expect(Math.abs(r.rollback!.d - 2)).toBeLessThanOrEqual(0.5);
+    // The peak observation: 24/40 passes at d = 1.75 and at d = 2; the first of equals is kept.
+    expect(r.rollback!.peak).toBe(1.75);
+    expect(r.rollback!.generation).toBe(7);
     expect(r.rollback!.metric.expression).toBe('score');
-    expect(r.reason).toMatch(/^rejected: the fitted gold curve turns down at d = \d\.\d{3} \(slope -\d\.\d{3}, peak d\* = \d\.\d{3}; selection fit a \d\.\d{3}, b \d\.\d{3}, R² \d\.\d\d on \d+ points\), roll back to the metric of generation \d+/);
-    expect(decisions[1]!.reason).toMatch(/^accepted: not enough evidence to call a turn/);
-    expect(q.history).toHaveLength(17);
+    expect(r.fit!.b).toBeGreaterThan(0); // Gao's fit is recorded beside the test
+    expect(r.reason).toMatch(/^rejected: gold fell — the best learner's anchor GT went 0\.60 \(gens 7–8\) → 0\.41 \(gens 13–14\), drop 0\.19 \(needs ≥ 0\.15\), z 2\.\d\d \(needs ≥ 2\.33\); Gao selection fit .*roll back to the metric of generation 7/);
+    expect(decisions[1]!.reason).toMatch(/^accepted: not enough observations to test a fall \(2, needs 4\)/);
+    expect(decisions[5]!.reason).toMatch(/^accepted: no fall yet/);
     expect(r.budgetSpent).toBe(T);
+  });
+
+  it('does not fire on a noisy plateau, on a small fall, or on a large fall seen on too few verdicts', () => {
+    const plateau = Array.from({ length: 30 }, (_, g) => 0.5 + (g % 3 === 0 ? 0.1 : g % 3 === 1 ? -0.1 : 0));
+    expect(watch(quarantine({ form: 'rl' }), plateau).every((x) => x.accepted)).toBe(true);
+    const small = [...Array(10).fill(0.9), ...Array(10).fill(0.78)]; // −0.12 < 0.15, though z would pass
+    expect(watch(quarantine({ form: 'rl' }), small).every((x) => x.accepted)).toBe(true);
+    const big = [...Array(10).fill(0.9), ...Array(10).fill(0.6)];
+    expect(watch(quarantine({ form: 'rl' }), big).some((x) => !x.accepted)).toBe(true);
+    // The same fall with a stricter significance bar: the z-test, not the drop alone, decides.
+    expect(watch(quarantine({ form: 'rl', zCritical: 6 }), big).every((x) => x.accepted)).toBe(true);
   });
 
   it('observes once per generation, needs a distance, and can defer to an inner safeguard', () => {
@@ -214,10 +225,11 @@ describe('quarantine (Gao fit)', () => {
     const d1 = q.review(propose(score), c);
     const d2 = q.review(propose(score), c);
     expect(q.history).toHaveLength(1);
+    expect(q.history[0]).toMatchObject({ n: T, passes: T / 2, rate: 0.5 });
     expect(d1.budgetSpent).toBe(T);
     expect(d2.budgetSpent).toBe(0);
     expect(d1.safeguard).toBe('quarantine(rl, non-regression(slack=0.000))');
-    expect(d1.reason).toMatch(/^accepted: both metrics rank m0 best.*; quarantine: not enough evidence/);
+    expect(d1.reason).toMatch(/^accepted: both metrics rank m0 best.*; quarantine: not enough observations/);
     expect(() => q.review(propose(score), { oracle, current: score, generation: 1 })).toThrow(/distance/);
     q.reset();
     expect(q.history).toHaveLength(0);
@@ -238,10 +250,11 @@ describe('pluggable safeguards', () => {
           metric: { expression: p.metric.expression, direction: p.metric.direction, threshold: p.metric.threshold },
           parent: p.parent,
           operator: p.operator,
-          agreement: { n: 0, passes: 0, tauB: null, auc: null, kappa: null },
+          agreement: { n: 0, passes: 0, tauB: null, auc: null, kappa: null, undefinedCauses: { tauB: 'too-few-cells', auc: 'too-few-cells', kappa: 'too-few-cells' } },
           regression: null,
           budgetSpent: 0,
           accepted: bad.length === 0,
+          outcome: bad.length === 0 ? 'accepted' : 'rejected',
           reason: bad.length === 0 ? 'accepted: reads no gameable measurement.' : `rejected: reads gameable ${bad.join(', ')}.`,
           thresholds: null,
           fit: null,

@@ -58,7 +58,7 @@ describe('evolve: a function of (config, seed)', () => {
     expect(a.decisions.length).toBeGreaterThan(0);
     for (const d of a.decisions) {
       expect(Object.keys(d).slice(0, 5)).toEqual(['gen', 'metric', 'agreement', 'accepted', 'reason']);
-      expect(d.reason).toMatch(/^(accepted|rejected): /);
+      expect(d.reason).toMatch(/^(accepted|rejected|undecided|fallback): /); // issue 15: undecided reviews and fallbacks are decisions too
       expect(d.parent).toMatch(/^M\d+$/);
       expect(typeof d.operator).toBe('string');
       expect(d.agreement.n).toBeGreaterThanOrEqual(0);
@@ -191,7 +191,8 @@ describe('mirage-lab metric check', () => {
   it('prints the normalised text and the measurements used', async () => {
     const r = await run('metric', 'check', '( restError+0.5*landingError )', '--world', 'projectile');
     expect(r.code).toBe(0);
-    expect(r.out).toBe('restError + 0.5 * landingError\nmeasurements: landingError (m, gameable), restError (m)\n');
+    // issue 15: the check also prints the direction and where it came from.
+    expect(r.out).toBe('restError + 0.5 * landingError\ndirection: lower (lower is better, as landingError (better: lower), restError (better: lower) declare)\nmeasurements: landingError (m, gameable), restError (m)\n');
     const j = JSON.parse((await run('metric', 'check', 'sensorTriggered', '--world', 'sensor', '--json')).out);
     expect(j).toMatchObject({ world: 'sensor', expression: 'sensorTriggered', measurements: [{ name: 'sensorTriggered', unit: 'flag', better: 'higher' }] });
   });

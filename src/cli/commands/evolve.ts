@@ -1,4 +1,5 @@
 /** `mirage-lab evolve`: learners and their metric evolved under the anchor gate (one run or the α sweep). */
+import { z } from 'zod';
 import { InputError } from '../../core/runtime.ts';
 import { getWorld } from '../../../worlds/index.ts';
 import { initTfNode } from '../../learners/tf-node.ts';
@@ -12,7 +13,7 @@ import { decisionLine, frontierLines, GENERATION_HEADER, generationRow, summaryL
 import { runAlphaSweep, SWEEP_ALPHAS } from '../../experiments/sweep.ts';
 import { parseOption, parseSets, validateSets, wholeNumber } from '../input.ts';
 import { schemaOption } from '../schema-options.ts';
-import { collect } from '../shared.ts';
+import { collect, shortText } from '../shared.ts';
 import type { CliCommand } from '../command.ts';
 
 const opt = {
@@ -40,12 +41,16 @@ export const evolve: CliCommand = {
     for (const o of Object.values(opt)) cmd.addOption(o.option);
     cmd
       .option('--set <param=value>', 'override a world parameter (repeatable)', collect, [])
+      // Start metric (issue 15): its direction comes from the measurements' declarations unless given.
+      .option('--metric <expression>', "start metric expression (default: the world's default metric); needs --threshold")
+      .option('--direction <dir>', 'lower | higher (default: from the measurements --metric reads; required when they declare none or disagree)')
+      .option('--threshold <x>', 'pass threshold of --metric')
       .option('--sweep', `run the α sweep (${SWEEP_ALPHAS.join(', ')}) over --seeds and print the trade-off frontier (no --alpha)`)
       .option('--seeds <list>', 'seeds of the sweep, comma-separated', '1,2,3')
       .option('--quick', `the quick preset (${Object.entries(EVOLVE_QUICK).map(([k, v]) => `${k} ${String(v)}`).join(', ')}) under any option given explicitly`)
       .option('--workers <w>', 'learner workers that train the members in parallel and play their episodes (0: all on this thread; default one per core)')
       .option('--json', 'print one JSON object')
-      .action(async (o: { world: string; alpha?: string; generations: string; population: string; anchorBudget?: string; safeguard: string; proposer: string; episodes: string; warmup: string; seed: string; set: string[]; sweep?: boolean; seeds: string; quick?: boolean; workers?: string; json?: boolean }, command: Command) => {
+      .action(async (o: { world: string; alpha?: string; generations: string; population: string; anchorBudget?: string; safeguard: string; proposer: string; episodes: string; warmup: string; seed: string; set: string[]; metric?: string; direction?: string; threshold?: string; sweep?: boolean; seeds: string; quick?: boolean; workers?: string; json?: boolean }, command: Command) => {
         const world = getWorld(o.world);
         // --quick: the preset's values for the options left at their defaults.
         if (o.quick) {
@@ -57,7 +62,21 @@ export const evolve: CliCommand = {
           }
         }
         const workers = o.workers === undefined ? defaultWorkerCount() : parseOption('--workers', wholeNumber('--workers', 0, 64), o.workers);
+        // --metric/--direction/--threshold → the config's start metric (its direction resolved in setup).
+        if (o.metric === undefined && (o.direction !== undefined || o.threshold !== undefined)) throw new InputError(o.direction !== undefined ? '--direction' : '--threshold', o.direction ?? o.threshold, 'only with --metric');
+        if (o.metric !== undefined && o.threshold === undefined) throw new InputError('--threshold', undefined, `the pass threshold of --metric '${shortText(o.metric)}' (a number)`);
+        const startMetric =
+          o.metric === undefined
+            ? {}
+            : {
+                metric: {
+                  expression: o.metric,
+                  threshold: parseOption('--threshold', z.coerce.number().refine(Number.isFinite, 'a finite number'), o.threshold),
+                  ...(o.direction !== undefined ? { direction: parseOption('--direction', z.enum(['lower', 'higher']), o.direction) } : {}),
+                },
+              };
         const base = {
+          ...startMetric,
           world: world.id,
           generations: opt.generations.parse(o.generations),
           population: opt.population.parse(o.population),
