@@ -12,7 +12,7 @@ import untypedNodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { InputError } from '../src/core/errors.ts';
 import type { CurvePoint, TrainResult } from '../src/experiments/train.ts';
 import type { LearnerApi } from './learner-api.ts';
-import type { InjectedFault } from './node-pool.ts';
+import { nodeWorkerHandle, type InjectedFault } from './node-pool.ts';
 import { PhysicsPool, poolBatchRunner, type PoolOptions, type WorkerFactory } from './pool.ts';
 import type { BatchRunner } from '../src/core/checkWorld.ts';
 import type { LearnerRunner } from '../src/experiments/types.ts';
@@ -71,14 +71,7 @@ export function learnerWorkerFactory(opts: Pick<LearnerPoolOptions, 'fault' | 'a
     spawn(index, generation) {
       const faulty = opts.fault !== undefined && (opts.faultWorkers === undefined || opts.faultWorkers.includes(index)) && generation === 0;
       const worker = new Worker(WORKER_URL, { workerData: faulty ? { fault: opts.fault, afterJobs: opts.afterJobs ?? 0 } : {} });
-      return {
-        endpoint: nodeEndpoint(worker),
-        terminate: async () => {
-          await worker.terminate();
-        },
-        onExit: (cb) => worker.once('exit', (code) => cb(`exit code ${code}`)),
-        onError: (cb) => worker.on('error', (err) => cb(`${err.name}: ${err.message}`)),
-      };
+      return nodeWorkerHandle(worker);
     },
   };
 }

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { Endpoint } from 'comlink';
 // @ts-expect-error comlink types this ESM file as node-adapter.d.ts, which TypeScript does not pair with .mjs.
 import untypedNodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { PhysicsPool, type PoolOptions, type WorkerFactory } from './pool.ts';
+import { PhysicsPool, type PoolOptions, type WorkerFactory, type WorkerHandle } from './pool.ts';
 
 const nodeEndpoint = untypedNodeEndpoint as (worker: Worker) => Endpoint;
 
@@ -33,6 +33,18 @@ export function defaultWorkerCount(): number {
   return Math.max(1, os.availableParallelism());
 }
 
+/** A Node worker thread as the pool's WorkerHandle (physics and learner workers alike). */
+export function nodeWorkerHandle(worker: Worker): WorkerHandle {
+  return {
+    endpoint: nodeEndpoint(worker),
+    terminate: async () => {
+      await worker.terminate();
+    },
+    onExit: (cb) => worker.once('exit', (code) => cb(`exit code ${code}`)),
+    onError: (cb) => worker.on('error', (err) => cb(`${err.name}: ${err.message}`)),
+  };
+}
+
 /** A WorkerFactory that spawns physics workers as Node worker_threads. */
 export function nodeWorkerFactory(opts: NodeWorkerOptions = {}): WorkerFactory {
   return {
@@ -44,14 +56,7 @@ export function nodeWorkerFactory(opts: NodeWorkerOptions = {}): WorkerFactory {
       const worker = new Worker(WORKER_URL, {
         workerData: faulty ? { fault: opts.fault, afterBatches: opts.afterBatches ?? 0 } : {},
       });
-      return {
-        endpoint: nodeEndpoint(worker),
-        terminate: async () => {
-          await worker.terminate();
-        },
-        onExit: (cb) => worker.once('exit', (code) => cb(`exit code ${code}`)),
-        onError: (cb) => worker.on('error', (err) => cb(`${err.name}: ${err.message}`)),
-      };
+      return nodeWorkerHandle(worker);
     },
   };
 }
