@@ -146,6 +146,13 @@ describe('parseRecord refuses, naming the line and what is wrong', () => {
     expect(() => parseRecord(header() + ev(1, point(1)) + encodeLine({ seq: 2, kind: 'resumed', t: 't', from: 1 }))).not.toThrow();
   });
 
+  it('finds the line\'s own checksum at its end, even when the payload holds a `crc` key', () => {
+    const data = { a: 1, crc: '0123abcd' };
+    const text = header() + ev(1, { type: 'generation', index: 0, data });
+    const rec = parseRecord(text);
+    expect(rec.lines[0]?.kind === 'event' && rec.lines[0].event).toEqual({ type: 'generation', index: 0, data });
+  });
+
   it('counts a torn tail in UTF-8 bytes, and a complete record has none', () => {
     const whole = header() + ev(1, { type: 'decision', proposal: 'α ≤ 1', adopted: true, reason: 'é' });
     const rec = parseRecord(whole);
@@ -174,11 +181,18 @@ describe('version-1 migration', () => {
     expect(v2.lines[0]?.kind === 'event' && v2.lines[0].event).toEqual({ type: 'generation', index: 0, data: { bias: 1 } });
   });
 
-  it('migrateV1 leaves a line that is neither header nor event as it is', () => {
-    const marker = { seq: 3, kind: 'interrupted', t: 't', reason: 'x', bias: 1 };
-    expect(migrateV1(marker)).toBe(marker);
-    const eventless = { seq: 3, kind: 'event', event: null };
-    expect(migrateV1(eventless)).toBe(eventless);
+  it('migrateV1 changes only a header and the event object of an event line', () => {
+    for (const line of [
+      { seq: 3, kind: 'interrupted', t: 't', reason: 'x', bias: 1 },
+      { seq: 3, kind: 'interrupted', event: { bias: 1 } },
+      { seq: 3, kind: 'interrupted', event: null },
+      { seq: 3, kind: 'event', event: null },
+      { seq: 3, kind: 'event', event: 'bias' },
+    ]) {
+      expect(migrateV1(line), JSON.stringify(line)).toBe(line);
+    }
+    // only a point's series is data that is renamed; another event's field of that name is not
+    expect(migrateV1({ seq: 1, kind: 'event', event: { type: 'decision', series: 'bias' } })).toEqual({ seq: 1, kind: 'event', event: { type: 'decision', series: 'bias' } });
   });
 });
 
