@@ -162,6 +162,11 @@ describe('agreement objects and the sentences built from them', () => {
     expect(agreementOf([-Infinity, -Infinity], [1, -1], [true, false], [false, false], true).undefinedCauses).toEqual({ tauB: 'metric-undefined', auc: 'metric-undefined', kappa: 'metric-undefined' });
     expect(agreementOf([1, 1], [1, 1], [true, true], [true, false], true).undefinedCauses).toEqual({ tauB: 'metric-undefined', auc: 'metric-undefined', kappa: 'constant-ground-truth' });
     expect(agreementOf([1, 1], [1, 1], [true, true], [true, false], false).undefinedCauses).toEqual({ tauB: 'constant-metric', auc: 'constant-metric', kappa: 'constant-ground-truth' });
+    // not told (the default): a constant metric stays `constant-metric`
+    expect(agreementOf([1, 1], [1, -1], [true, false], [true, true]).undefinedCauses).toEqual({ tauB: 'constant-metric', auc: 'constant-metric', kappa: 'constant-metric' });
+    // undefined on some cells and failing on the rest: κ's labeling is constant, not undefined
+    const failsOrUndefined = parseMetric({ expression: 'if(e < 1, 5, log(-1))', direction: 'lower', threshold: 0.5 }, M);
+    expect(metricAgreement(failsOrUndefined, cells).undefinedCauses).toEqual({ kappa: 'constant-metric' });
   });
 
   it('statisticText: two decimals, or `undefined (<cause sentence>)`', () => {
