@@ -193,6 +193,8 @@ describe('version-1 migration', () => {
     }
     // only a point's series is data that is renamed; another event's field of that name is not
     expect(migrateV1({ seq: 1, kind: 'event', event: { type: 'decision', series: 'bias' } })).toEqual({ seq: 1, kind: 'event', event: { type: 'decision', series: 'bias' } });
+    // …and only a series that is a name: an array holding one is left alone (it would index the renames as 'bias')
+    expect(migrateV1({ seq: 1, kind: 'event', event: { type: 'point', series: ['bias'] } })).toEqual({ seq: 1, kind: 'event', event: { type: 'point', series: ['bias'] } });
   });
 });
 
