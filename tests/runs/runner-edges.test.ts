@@ -42,6 +42,15 @@ const fin: ExperimentEvent = { type: 'finished', results: { ok: true } };
 const kinds = (text: string): string[] => parseRecord(text).lines.map((l) => (l.kind === 'event' ? l.event.type : l.kind));
 const start = (experiment: AnyExperiment, sink: RecordSink, h: RunHost = host(), config = { seed: 0, n: 2 }) => startRun({ ...h, experiment, config, provenance, shard: null, sink });
 
+/** A sink that notes, at every sync, how many lines were appended so far. */
+class CountingSink extends MemorySink {
+  readonly syncedAt: number[] = [];
+  override sync(): void {
+    super.sync();
+    this.syncedAt.push(this.text.split('\n').length - 1);
+  }
+}
+
 describe('shardCells', () => {
   it('splits cells into contiguous, near-equal slices in index order', () => {
     expect(shardCells(4, null)).toEqual([0, 1, 2, 3]);
@@ -84,6 +93,9 @@ describe('a run ends', () => {
     const last = parseRecord(sink.text).lines.at(-1);
     expect(last?.kind === 'interrupted' && last.reason).toBe(`error: ${(err as Error).message}`);
     expect(kinds(sink.text)).toEqual(['point', 'interrupted']);
+    // a nested field is named by its dotted path
+    const err3 = await start(scripted(() => [{ ...pt(0), timing: { ms: 'slow' } }]), new MemorySink()).catch((e: unknown) => e as Error);
+    expect((err3 as Error).message).toMatch(/^experiment 'scripted' yielded an invalid event \(timing\.ms: .+\)$/);
     // a whole event that is not one names `event`
     const err2 = await start(scripted(() => [42]), new MemorySink()).catch((e: unknown) => e as Error);
     expect((err2 as Error).message).toMatch(/^experiment 'scripted' yielded an invalid event \(event: .+\)$/);
@@ -93,6 +105,8 @@ describe('a run ends', () => {
     const exp = scripted(() => [{ type: 'finished', results: { ok: 'yes' } }], { resultsSchema: z.strictObject({ ok: z.boolean() }) });
     const err = await start(exp, new MemorySink()).catch((e: unknown) => e as Error);
     expect((err as Error).message).toMatch(/^experiment 'scripted' finished with results that do not match its resultsSchema \(ok: .+\)$/);
+    const nested = scripted(() => [{ type: 'finished', results: { ok: { v: 'yes' } } }], { resultsSchema: z.strictObject({ ok: z.strictObject({ v: z.boolean() }) }) });
+    expect(((await start(nested, new MemorySink()).catch((e: unknown) => e)) as Error).message).toMatch(/resultsSchema \(ok\.v: .+\)$/);
     // matching results pass
     const good = scripted(() => [fin], { resultsSchema: z.strictObject({ ok: z.boolean() }) });
     expect((await start(good, new MemorySink())).status).toBe('finished');
@@ -123,6 +137,26 @@ describe('stopping on the signal', () => {
     expect(last?.kind === 'interrupted' && last.reason).toBe('stopped (signal)');
   });
 
+  it('closes the experiment (its finally blocks run) and makes the marker durable', async () => {
+    const ctl = new AbortController();
+    ctl.abort();
+    let closed = false;
+    const exp = scripted(function* () {
+      try {
+        yield pt(0);
+        yield pt(1);
+        yield fin;
+      } finally {
+        closed = true;
+      }
+    });
+    const sink = new MemorySink();
+    await start(exp, sink, host(ctl.signal));
+    expect(closed).toBe(true);
+    expect(kinds(sink.text)).toEqual(['point', 'interrupted']);
+    expect(sink.syncedText).toBe(sink.text);
+  });
+
   it('after a checkpoint: keeps going to the next checkpoint, then stops', async () => {
     const ctl = new AbortController();
     const events = [pt(0), cp(1), pt(1), pt(2), cp(2), pt(3), fin];
@@ -147,15 +181,6 @@ describe('stopping on the signal', () => {
 });
 
 describe('what the runner records and syncs', () => {
-  /** A sink that notes, at every sync, how many lines were appended so far. */
-  class CountingSink extends MemorySink {
-    readonly syncedAt: number[] = [];
-    override sync(): void {
-      super.sync();
-      this.syncedAt.push(this.text.split('\n').length - 1);
-    }
-  }
-
   it('progress reaches onEvent but not the record; started and checkpoints are recorded', async () => {
     const seen: string[] = [];
     const sink = new MemorySink();
@@ -246,6 +271,29 @@ describe('resume', () => {
     const out = await resumeRun({ ...host(), experiment: resumable, record: parseRecord(half.text), provenance, sink });
     expect(out.contentHash).toBe(whole.contentHash);
     expect(parseRecord(sink.text).lines[2]).toMatchObject({ seq: 3, kind: 'resumed', from: 0 });
+  });
+
+  it('from a record holding only its header: numbers on from 1, and makes the marker durable at once', async () => {
+    const ctl = new AbortController();
+    ctl.abort();
+    const headerOnly = new MemorySink();
+    await start(scripted(() => []), headerOnly, host(ctl.signal));
+    const text = headerOnly.text.split('\n')[0] + '\n'; // a crash right after the header
+    const sink = new CountingSink(text);
+    const out = await resumeRun({ ...host(), experiment: resumable, record: parseRecord(text), provenance, sink });
+    expect(out.status).toBe('finished');
+    expect(parseRecord(sink.text).lines[0]).toMatchObject({ seq: 1, kind: 'resumed', from: 0 });
+    expect(sink.syncedAt[0]).toBe(2); // header + the resumed marker, before any event
+  });
+
+  it('names a nested config field today\'s schema rejects by its dotted path', async () => {
+    const nestedSchema = z.strictObject({ seed: z.number().int().default(0), opts: z.strictObject({ k: z.number().default(1) }).default({ k: 1 }) });
+    const loose = scripted(() => [pt(0), cp(1), pt(1)], { configSchema: nestedSchema });
+    const sink = new MemorySink();
+    await startRun({ ...host(), experiment: loose, config: { seed: 0, opts: { k: 1 } }, provenance, shard: null, sink });
+    const strict = { ...loose, configSchema: z.strictObject({ seed: z.number().int(), opts: z.strictObject({ k: z.number().min(5) }) }) };
+    const err = await resumeRun({ ...host(), experiment: strict, record: parseRecord(sink.text), provenance, sink: new MemorySink(sink.text) }).catch((e: unknown) => e as Error);
+    expect(err.message).toMatch(/schema accepts \(opts\.k: .+\)$/);
   });
 
   it('refuses another experiment\'s record, a finished one, a config today\'s schema rejects, a changed provenance', async () => {
