@@ -169,7 +169,7 @@ describe('version-1 migration', () => {
     const v1 = header({ recordVersion: 1 }) + ev(1, { type: 'generation', index: 0, data: { bias: 'bias', nested: [{ drift: 1 }], other: 2 } }) + ev(2, { type: 'point', chart: 'c', series: 'drift', x: 0, y: 1 }) + ev(3, { type: 'point', chart: 'c', series: 'bias', x: 0, y: 1 }) + ev(4, { type: 'point', chart: 'c', series: 'gt', x: 0, y: 1 }) + encodeLine({ seq: 5, kind: 'interrupted', t: 't', reason: 'bias' });
     const rec = parseRecord(v1);
     expect(rec.header.recordVersion).toBe(2);
-    expect(rec.lines.map((l) => (l.kind === 'event' ? l.event : l.reason))).toEqual([
+    expect(rec.lines.map((l) => (l.kind === 'event' ? l.event : l.kind === 'interrupted' ? l.reason : l.from))).toEqual([
       { type: 'generation', index: 0, data: { shiftGap: 'bias', nested: [{ disagreement: 1 }], other: 2 } },
       { type: 'point', chart: 'c', series: 'disagreement', x: 0, y: 1 },
       { type: 'point', chart: 'c', series: 'shiftGap', x: 0, y: 1 },

@@ -293,7 +293,7 @@ describe('resume', () => {
     await startRun({ ...host(), experiment: loose, config: { seed: 0, opts: { k: 1 } }, provenance, shard: null, sink });
     const strict = { ...loose, configSchema: z.strictObject({ seed: z.number().int(), opts: z.strictObject({ k: z.number().min(5) }) }) };
     const err = await resumeRun({ ...host(), experiment: strict, record: parseRecord(sink.text), provenance, sink: new MemorySink(sink.text) }).catch((e: unknown) => e as Error);
-    expect(err.message).toMatch(/schema accepts \(opts\.k: .+\)$/);
+    expect((err as Error).message).toMatch(/schema accepts \(opts\.k: .+\)$/);
   });
 
   it('refuses another experiment\'s record, a finished one, a config today\'s schema rejects, a changed provenance', async () => {
