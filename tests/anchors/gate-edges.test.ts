@@ -279,6 +279,9 @@ describe('quarantine: the fall test on a hand-made curve', () => {
     expect(watch([15, 15, 10, 10], { minDrop: 0.2501, zCritical: 1 }).fall()?.fell).toBe(false);
     expect(watch([15, 15, 10, 10], { minDrop: 0.1, zCritical: z - 1e-9 }).fall()?.fell).toBe(true);
     expect(watch([15, 15, 10, 10], { minDrop: 0.1, zCritical: z + 1e-9 }).fall()?.fell).toBe(false);
+    // exactly at the bars the test reports: a fall (both bars are ≥, not >)
+    const measured = watch([15, 15, 10, 10]).fall()!;
+    expect(watch([15, 15, 10, 10], { minDrop: measured.drop, zCritical: measured.z! }).fall()?.fell).toBe(true);
     // the defaults: 0.15 and 2.33
     expect(watch([15, 15, 10, 10]).fall()?.fell).toBe(false); // drop 0.25 but z ≈ 1.63 < 2.33
     expect(watch([19, 19, 16, 16]).fall()?.fell).toBe(false); // drop 0.15 but z ≈ 2.03 < 2.33
@@ -302,6 +305,13 @@ describe('quarantine: the fall test on a hand-made curve', () => {
       /^rejected: gold fell — the best learner's anchor GT went 0\.95 \(gens 1–2\) → 0\.38 \(gens 3–4\), drop 0\.57 \(needs ≥ 0\.15\), z \d\.\d\d \(needs ≥ 2\.33\); Gao rl fit a -?\d\.\d{3}, b -?\d\.\d{3}, R² -?\d\.\d\d on 5 points; roll back to the metric of generation 1, b \(lower, pass ≤ 2\)\.$/,
     );
     expect(d.fit).not.toBeNull();
+  });
+
+  it('rolls back to the best observation inside the peak window, not its first', () => {
+    const q = quarantine({ form: 'rl' });
+    q.restore([point(0, 10, 0.5, 'a'), point(1, 17, 1, 'b'), point(2, 20, 2, 'c'), point(3, 5, 3, 'd')]);
+    const d = q.review({ metric: Y, parent: 'M0', operator: 't' }, { oracle: new AnchorOracle(TWO, { budget: 100 }), current: X, generation: 4, distance: 4 });
+    expect(d.rollback).toMatchObject({ generation: 2, d: 2, peak: 2, metric: { expression: 'c' } });
   });
 
   it('a single-observation window is named `gen g`; with no variance the z reads `undefined (no variance)`', () => {
