@@ -330,6 +330,7 @@ export function agreementGate(options: AgreementGateOptions): Safeguard {
   const name = `anchor-gate(α=${th.alpha})`;
   const gt = options.locked === undefined ? options.groundTruth : options.locked;
   const lockedTo = options.locked === undefined ? 'ground truth' : 'the designer metric';
+  const lockedName = options.locked === undefined ? 'the ground-truth metric' : 'the locked metric';
   const a = th.alpha;
   return {
     name,
@@ -341,9 +342,9 @@ export function agreementGate(options: AgreementGateOptions): Safeguard {
         // Nothing to measure: the metric is fixed by design. Agreement is recorded from what is already bought.
         const agreement = metricAgreement(proposal.metric, oracle.evidence());
         if (gt !== null && sameMetric(proposal.metric, gt)) {
-          return decide({ accepted: true, agreement, reason: `accepted: locked to ${lockedTo} (α = 1) and this is the locked metric ${describeMetric(gt)}.` });
+          return decide({ accepted: true, agreement, reason: `accepted: locked to ${lockedTo} (α = 1) and this is ${lockedName} ${describeMetric(gt)}.` });
         }
-        const only = gt ? `only ${describeMetric(gt)} may be adopted` : 'this world has no locked metric expression, so no metric may be adopted';
+        const only = gt ? `only ${describeMetric(gt)} may be adopted` : `this world has no ${options.locked === undefined ? 'ground-truth' : 'designer'} metric expression, so no metric may be adopted`;
         return decide({ accepted: false, agreement, reason: `rejected: locked to ${lockedTo} (α = 1); ${only}.` });
       }
       if (a === 0) {

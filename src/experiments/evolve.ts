@@ -541,6 +541,7 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     maxReferencePassRate: cfg.maxReferencePassRate,
     preference: { marginWeight: cfg.marginWeight },
     pbt,
+    steering: cfg.steering,
   });
   const safeguard = createSafeguard(cfg.safeguard, cfg.alpha, gtMetric, seed, s.startMetric);
   const quarantined = cfg.safeguard === 'quarantine' ? (safeguard as QuarantineSafeguard) : null;
@@ -731,6 +732,8 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
       }
       if (current !== metricInForce) for (const m of members) m.channelState = {};
     }
+    // Steering: the meta-agent keeps the verdicts the safeguard bought this generation (and only those).
+    agent.observeVerdicts(oracle.evidence());
 
     // The dial's measurements (experimenter only: computed after every decision of the generation).
     const shipped = rows[shippedIndex(metricInForce.direction, rows.map((r) => r.values))] as (typeof rows)[number];
