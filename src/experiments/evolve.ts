@@ -1082,8 +1082,8 @@ export const EVOLVE_QUICK: Readonly<Record<string, unknown>> = Object.freeze({ g
  * lineage, the meta-agent's bandit, the quarantine's history, the records so far), and a resumed
  * run continues from the next generation. Events: `started`; per generation `progress`,
  * `generation` (data: a GenerationRecord), one `decision` per gate verdict (data: a
- * DecisionRecord), `point`s on the charts `groundTruth` (series proxy, anchorGt, probeGt) and
- * `disagreement`, and `checkpoint`; `finished` with results = the EvolveRecord (NaN as null).
+ * DecisionRecord), `point`s on the charts `groundTruth` (series proxy, anchorGt, probeGt),
+ * `disagreement` and `dial` (gtLoss, bias, drift), and `checkpoint`; `finished` with results = the EvolveRecord (NaN as null).
  * Members train on `ctx.learners` (learner workers, in parallel) when the host has them, else
  * one after the other in process with physics through `ctx.batch`: the results are identical.
  */
@@ -1099,6 +1099,7 @@ export const evolveExperiment = defineExperiment<z.infer<typeof evolveExperiment
   charts: [
     { id: 'groundTruth', title: 'Proxy and ground truth per generation', x: 'generation', y: 'pass rate' },
     { id: 'disagreement', title: 'Disagreement of the metric in force with ground truth (1 − τ-b)', x: 'generation', y: 'disagreement' },
+    { id: 'dial', title: 'The dial (experimenter only): gtLoss, bias and drift per generation', x: 'generation', y: 'pass rate / τ units' },
   ],
   keyResult: (r) => `α ${r.alpha}: anchor GT ${r.summary.anchorGtFinal.toFixed(2)} (best ${r.summary.anchorGtBest.toFixed(2)}), probe GT ${r.summary.probeGtFinal.toFixed(2)}, disagreement ${r.summary.disagreementFinal === null ? '—' : r.summary.disagreementFinal.toFixed(2)}`,
   async *run(config, ctx) {
@@ -1124,6 +1125,7 @@ export const evolveExperiment = defineExperiment<z.infer<typeof evolveExperiment
       }
       for (const [series, y] of [['proxy', g.proxy], ['anchorGt', g.anchorGt], ['probeGt', g.probeGt]] as const) yield { type: 'point', chart: 'groundTruth', series, x: g.gen, y };
       yield { type: 'point', chart: 'disagreement', series: 'disagreement', x: g.gen, y: g.disagreement };
+      for (const [series, y] of [['gtLoss', g.gtLoss], ['bias', g.bias], ['drift', g.drift]] as const) if (y !== null) yield { type: 'point', chart: 'dial', series, x: g.gen, y };
       yield { type: 'checkpoint', state: encodeNonFinite(step.checkpoint()) };
       if (ctx.signal.aborted) return;
     }
