@@ -87,7 +87,8 @@ export async function createLearnerPool(workers: number, opts: LearnerPoolOption
     batch: poolBatchRunner(pool),
     learners: {
       workers: pool.size,
-      run: (job) => pool.invoke((api) => api.job(job.kind, job.input), { deadlineMs: jobDeadlineMs, what: `learner job '${job.kind}'` }),
+      // Exclusive: a job waits for a free worker rather than queueing behind another job.
+      run: (job) => pool.invoke((api) => api.job(job.kind, job.input), { deadlineMs: jobDeadlineMs, what: `learner job '${job.kind}'`, exclusive: true }),
     },
     close: () => pool.close(),
   };
