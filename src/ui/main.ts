@@ -5,7 +5,8 @@
  */
 import { buildPanel } from './panel.ts';
 import { defaults, evolveConfig, FIELDS, parseQuery, restartNeeded, toQuery, type Settings } from './settings.ts';
-import { chooseRenderer, ViewGrid, type Playback } from './views.ts';
+import { chooseRenderer, ViewHost } from './view/host.ts';
+import type { Playback } from './view/protocol.ts';
 import type { AttemptsConfig, AttemptsIn, AttemptsOut, RunIn, RunOut } from './run/protocol.ts';
 import type { LineChart } from './charts.ts';
 import type { DecisionRecord } from '../experiments/evolve.ts';
@@ -34,7 +35,10 @@ const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) 
 const parsed = parseQuery(location.search);
 const settings: Settings = parsed.settings;
 const playback: Playback = { paused: false, speed: Number(settings.speed), follow: Number(settings.follow) };
-const grid = new ViewGrid(playback);
+const grid = new ViewHost(document.getElementById('stage') as HTMLElement, playback);
+let rendererName: string | null = null;
+/** Animation frames of the page's own thread (the views draw in their worker at their own rate). */
+let pageFrames = 0;
 let charts: Record<string, LineChart> = {};
 let runWorker: Worker | undefined;
 let attemptsWorker: Worker | undefined;
@@ -246,12 +250,19 @@ function rebuildPanel(): void {
 async function main(): Promise<void> {
   showIgnored(parsed.ignored);
   const choice = chooseRenderer(String(settings.renderer));
-  const name = await grid.init($('stage'), choice);
-  $('renderer').textContent = `renderer: ${name === 'canvas' ? 'canvas' : name} — ${choice.reason}`;
-  // The grid's frame loop renders on every animation frame it has something new: the first one is now.
-  requestAnimationFrame(() => {
-    perf.firstFrameMs = performance.now();
-  });
+  grid.onError = (message) => {
+    runStatus = `the view worker failed (${message})`;
+    setStatus();
+  };
+  const name = await grid.init(choice, { offscreen: settings.viewThread !== 'page' });
+  rendererName = name;
+  $('renderer').textContent = `renderer: ${name} on the ${grid.thread} — ${choice.reason}`;
+  const pageTick = (now: number): void => {
+    perf.firstFrameMs ??= now;
+    pageFrames++;
+    requestAnimationFrame(pageTick);
+  };
+  requestAnimationFrame(pageTick);
   rebuildPanel();
   writeUrl();
   // Charts are loaded lazily: the views start moving before the chart code has arrived.
@@ -275,16 +286,18 @@ const api = {
   ignored: () => [...parsed.ignored],
   query: () => toQuery(settings),
   state: () => ({
-    attemptsDrawn: grid.attemptsDrawn,
+    attemptsDrawn: grid.stats().attemptsDrawn,
     chartPoints: Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.points])),
     generations,
     runsStarted,
     status: runStatus,
     metricInForce,
-    frames: grid.frameCount,
-    renders: grid.renderCount,
-    frameMs: Math.round(grid.frameMs),
-    renderer: grid.app.renderer?.name ?? null,
+    frames: grid.stats().frames,
+    renders: grid.stats().renders,
+    frameMs: Math.round(grid.stats().frameMs),
+    pageFrames,
+    renderer: rendererName,
+    viewThread: grid.thread,
     runMs: performance.now() - runStartedAt,
   }),
   perf: () => structuredClone(perf),

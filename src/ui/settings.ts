@@ -66,6 +66,7 @@ export const FIELDS: readonly Field[] = [
   { key: 'seed', label: 'seed', doc: 'The run seed: results depend on the settings and the seed alone.', ...num(0, 2 ** 31 - 1, 1, true), default: 0, restarts: true, group: 'run' },
   { key: 'speed', label: 'speed', doc: 'Playback speed of the views (simulated seconds per second).', ...num(0.05, 8, 0.05), default: 2, restarts: false, group: 'view' },
   { key: 'renderer', label: 'renderer', doc: 'auto: canvas on software WebGL, WebGL on a GPU (takes effect on reload).', ...select(['auto', 'webgl', 'canvas'] as const), default: 'auto', restarts: false, group: 'view' },
+  { key: 'viewThread', label: 'draw views in', doc: 'worker: the views draw on an OffscreenCanvas in their own worker; page: on the page thread (takes effect on reload).', ...select(['worker', 'page'] as const), default: 'worker', restarts: false, group: 'view' },
   { key: 'follow', label: 'follow learner', doc: 'Highlight one learner (-1: all).', ...num(-1, 15, 1, true), default: -1, restarts: false, group: 'view' },
 ];
 
