@@ -8,8 +8,10 @@
 import { WorldRuntime, resolveParams } from '../../core/runtime.ts';
 import { Stream } from '../../core/rng.ts';
 import { viewChannels, type WorldView } from '../../core/view.ts';
-import { decodeLearnerState, type EvolveCheckpoint } from '../../experiments/evolve.ts';
-import { memberSuites, type MemberSuites } from '../../experiments/evolve-member.ts';
+import { decodeLearnerState, EVOLVE_LEARNER_DEFAULTS, type EvolveCheckpoint } from '../../experiments/evolve.ts';
+import { memberSuites, seedFor, type MemberSuites } from '../../experiments/evolve-member.ts';
+import type { Learner } from '../../learners/types.ts';
+import type { MetricSpec } from '../../metrics/index.ts';
 import { getLearnerFamily } from '../../learners/registry.ts';
 import { compile, metricPasses, parseMetric } from '../../metrics/index.ts';
 import type { Attempt } from './protocol.ts';
@@ -35,19 +37,45 @@ export class MemberViews {
     this.channels = [...new Set(this.views.flatMap(viewChannels))];
   }
 
+  /** The members before any training: the fresh learners the run starts from (same family, config and seeds). */
+  async start(learnerConfig: Record<string, unknown>, metric: MetricSpec | undefined): Promise<Attempt[]> {
+    const family = getLearnerFamily(this.config.learner);
+    const cfg = family.parseConfig({ ...(EVOLVE_LEARNER_DEFAULTS[this.config.learner] ?? {}), ...learnerConfig }) as Record<string, unknown>;
+    const { world, params } = this.suites;
+    const members = Array.from({ length: this.config.population }, (_, slot) => ({ slot, make: async () => family.create(this.suites.env, cfg, seedFor(this.config.seed, slot, 0)) }));
+    return this.play(members, metric ?? world.defaultMetric!(params));
+  }
+
   /** Each member's greedy attempts on the view tasks, from a checkpoint's learner states. */
   async attempts(cp: EvolveCheckpoint): Promise<Attempt[]> {
     const { world, params, env } = this.suites;
     const last = cp.generations.at(-1);
-    const metric = parseMetric(last ? { expression: last.metric, direction: last.direction, threshold: last.threshold } : world.defaultMetric!(params), world.measurements);
-    const value = compile(metric.ast);
     const family = getLearnerFamily(this.config.learner);
+    const members = cp.members.flatMap((m) => {
+      const state = m.state;
+      if (!state) return [];
+      return [
+        {
+          slot: m.slot,
+          make: async () => {
+            const learner = await family.create(env, state.config, 0);
+            learner.load(decodeLearnerState(state));
+            return learner;
+          },
+        },
+      ];
+    });
+    return this.play(members, last ? { expression: last.metric, direction: last.direction, threshold: last.threshold } : world.defaultMetric!(params));
+  }
+
+  private async play(members: { slot: number; make: () => Promise<Learner> }[], spec: MetricSpec): Promise<Attempt[]> {
+    const { world, params } = this.suites;
+    const metric = parseMetric(spec, world.measurements);
+    const value = compile(metric.ast);
     const out: Attempt[] = [];
-    for (const m of cp.members) {
-      if (!m.state) continue;
-      const learner = await family.create(env, m.state.config, 0);
+    for (const m of members) {
+      const learner = await m.make();
       try {
-        learner.load(decodeLearnerState(m.state));
         const actions = learner.act(this.tasks.map((t) => t.features), new Stream([this.config.seed, 'greedy']), 'greedy');
         const cs = this.runtime.runBatch({
           world: world.id,

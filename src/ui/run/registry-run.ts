@@ -5,6 +5,7 @@
  * asks for it (export); chart events go straight to the chart worker; the page gets only what
  * it shows: the generation, the lineage, the population's attempts for the views.
  */
+import type { BatchRunner } from '../../core/checkWorld.ts';
 import type { AnyExperiment, ExperimentEvent } from '../../experiments/types.ts';
 import { getExperiment, parseExperimentConfig } from '../../experiments/registry.ts';
 import { decodeNonFinite, type DecisionRecord, type EvolveCheckpoint } from '../../experiments/evolve.ts';
@@ -26,6 +27,30 @@ const sink: RecordSink = {
   sync: () => undefined,
   close: () => undefined,
 };
+
+/**
+ * In-process physics that lets the worker's event loop run after every batch: without it a run
+ * is one long chain of microtasks and the page's messages (export, crash) wait for its end.
+ * The results are the in-process runner's, unchanged.
+ */
+function yieldingRunner(inner: BatchRunner): BatchRunner {
+  const channel = new MessageChannel();
+  const waiting: (() => void)[] = [];
+  channel.port1.onmessage = () => waiting.shift()?.();
+  const macrotask = (): Promise<void> =>
+    new Promise((resolve) => {
+      waiting.push(resolve);
+      channel.port2.postMessage(0);
+    });
+  return {
+    async runBatch(req) {
+      const r = await inner.runBatch(req);
+      await macrotask();
+      return r;
+    },
+    close: () => inner.close(),
+  };
+}
 
 function lineageItem(e: Extract<ExperimentEvent, { type: 'decision' }>): LineageItem {
   const d = (e.data ?? {}) as Partial<DecisionRecord>;
@@ -51,7 +76,13 @@ async function start(m: RunStart): Promise<void> {
   post({ type: 'started', backend, configHash: configHash(config), config });
 
   const views = m.experiment === 'evolve' && m.viewTasks ? new MemberViews(config as never, m.viewTasks) : null;
-  if (views) post({ type: 'views', views: views.views, rows: Number(config.population) });
+  if (views) {
+    post({ type: 'views', views: views.views, rows: Number(config.population) });
+    // The untrained population at once: something moves before the first generation is done.
+    const c = config as { learnerConfig?: Record<string, unknown>; metric?: { expression: string; direction?: 'lower' | 'higher'; threshold: number } };
+    const spec = c.metric?.direction ? { expression: c.metric.expression, direction: c.metric.direction, threshold: c.metric.threshold } : undefined;
+    postAttempts(-1, await views.start(c.learnerConfig ?? {}, spec));
+  }
   // Chart events wait for the end of the generation they belong to: one message per generation.
   let pending: ExperimentEvent[] = [];
   let lineage: LineageItem[] = [];
@@ -107,7 +138,7 @@ async function start(m: RunStart): Promise<void> {
     provenance,
     shard: null,
     sink,
-    batch: inProcessRunner(),
+    batch: yieldingRunner(inProcessRunner()),
     workers: 1,
     signal: new AbortController().signal,
     now: () => new Date().toISOString(),
