@@ -74,8 +74,13 @@ describe.skipIf(!haveChromium)('the app in Chromium', () => {
     // The deterministic Math belongs to the workers: the page keeps the browser's own.
     expect(await page.evaluate('String(Math.sin).includes("[native code]") && String(Math.pow).includes("[native code]")')).toBe(true);
     // A few cycles and generations on the charts before the screenshot for review.
-    await page.waitForFunction('window.mirageApp.state().chartPoints.attempts >= 6 && window.mirageApp.state().generations >= 2', undefined, { timeout: 150_000 });
-    await page.screenshot({ path: new URL('../../docs/img/app.png', import.meta.url).pathname, fullPage: true });
+    // (Generation 3 is the first after the warm-up: the lineage has the gate's first verdicts.)
+    await page.waitForFunction('window.mirageApp.state().chartPoints.attempts >= 9 && window.mirageApp.state().generations >= 4', undefined, { timeout: 200_000 });
+    // A viewport as tall as the page rather than a full-page capture, which resizes the page (and the views' canvas) while it shoots.
+    await page.setViewportSize({ width: 1400, height: (await page.evaluate('document.documentElement.scrollHeight')) as number });
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: new URL('../../docs/img/app.png', import.meta.url).pathname });
+    await page.setViewportSize({ width: 1400, height: 1000 });
 
     // The lineage separates "rejected" (the anchors were against it) from "no evidence" (the gate could not tell).
     const items = (await page.$$eval('#lineage li', (lis) => lis.map((li) => ({ cls: li.className, text: li.textContent ?? '' })))) as { cls: string; text: string }[];
@@ -107,7 +112,7 @@ describe.skipIf(!haveChromium)('the app in Chromium', () => {
     expect(locked.metricInForce.length).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await page.close();
-  }, 240_000);
+  }, 400_000);
 
   it('a URL round-trips to the same state', async () => {
     const q = 'alpha=0.25&seed=7&feedback=binary&p.gravity=12';

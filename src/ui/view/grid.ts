@@ -150,6 +150,13 @@ export class ViewGrid {
     this.size = { w: Math.max(1, width), h: Math.max(1, height) };
     this.app.renderer.resize(this.size.w, this.size.h);
     this.layout();
+    // A resized canvas is blank until drawn: draw now, not on the next frame (which a busy or
+    // throttled worker may deliver late, e.g. while a screenshot resizes the page).
+    this.background.updateCacheTexture();
+    this.backDirty = false;
+    this.app.render();
+    this.renders++;
+    this.dirty = false;
   }
 
   /** Sets the grid's shape and the views of its tasks (a new run). */
