@@ -75,8 +75,6 @@ export interface UiBench {
   views: number;
   /** Frames per second of the views' frame loop (in the view worker, or on the page thread without OffscreenCanvas), from 2 s after the first frame to the end. */
   fps: number;
-  /** Animation frames per second of the page's own thread over the same window (input and DOM stay responsive when this is high). */
-  pageFps: number;
   /** Where the views draw: 'view worker' or 'page thread'. */
   viewThread: string;
   /** Frames actually rendered per second (a grid at rest is not re-rendered). */
@@ -93,7 +91,6 @@ export interface UiBench {
 
 interface PageState {
   frames: number;
-  pageFrames: number;
   viewThread: string;
   renders: number;
   attemptsDrawn: number;
@@ -138,7 +135,6 @@ export async function benchUi(opts: { seconds: number; outDir: string; onLine?: 
     return {
       views: 36,
       fps: Math.round(((b.frames - a.frames) / secs) * 10) / 10,
-      pageFps: Math.round(((b.pageFrames - a.pageFrames) / secs) * 10) / 10,
       viewThread: b.viewThread,
       rendersPerSecond: Math.round(((b.renders - a.renders) / secs) * 10) / 10,
       longTasksOver50ms: p.longTasks.filter((t) => t.start >= windowStart && t.duration > 50).length,

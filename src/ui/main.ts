@@ -45,8 +45,6 @@ const playback: Playback = { paused: false, speed: Number(settings.speed), follo
 const grid = new ViewHost($('stage'), playback);
 const charts = new ChartPanel($('charts'), CHART_ORDER);
 let rendererName: string | null = null;
-/** Animation frames of the page's own thread (the views draw in their worker at their own rate). */
-let pageFrames = 0;
 let generations = 0;
 /** Runs started since the page opened: a test waits for a restart by this, not by a race with the old run's state. */
 let runsStarted = 0;
@@ -285,12 +283,11 @@ async function main(): Promise<void> {
   charts.onShown = () => {
     perf.firstPointMs ??= performance.now();
   };
-  const pageTick = (now: number): void => {
+  // One animation frame marks the first frame. No frame loop on this thread: a loop would make
+  // the page run its whole frame pipeline (style, layerize, commit) 60 times a second for nothing.
+  requestAnimationFrame((now) => {
     perf.firstFrameMs ??= now;
-    pageFrames++;
-    requestAnimationFrame(pageTick);
-  };
-  requestAnimationFrame(pageTick);
+  });
   charts.start();
   for (const [id, role] of [
     ['export-evolve', 'evolve'],
@@ -334,7 +331,6 @@ const api = {
       frames: v.frames,
       renders: v.renders,
       frameMs: Math.round(v.frameMs),
-      pageFrames,
       renderer: rendererName,
       viewThread: grid.thread,
       runMs: performance.now() - runStartedAt,
