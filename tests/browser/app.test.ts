@@ -64,9 +64,10 @@ describe.skipIf(!haveChromium)('the app in Chromium', () => {
 
   it('opens on the running default run: attempts drawn and chart points, then α through the controls changes the run', async () => {
     const { page, errors } = await open();
-    // Target 10 s (measured by `bench ui`); here 2× that, because npm test runs other test files
-    // beside this one on 2 cores.
-    await page.waitForFunction('window.mirageApp.state().attemptsDrawn >= 36 && Object.values(window.mirageApp.state().chartPoints).some((n) => n >= 1)', undefined, { timeout: 20_000 });
+    // Target 10 s, measured by `bench ui` (firstPointMs); here 60 s, because npm test runs other
+    // test files beside this one on 2 cores shared with other work (at a load average of 45 the
+    // first attempts took over 20 s).
+    await page.waitForFunction('window.mirageApp.state().attemptsDrawn >= 36 && Object.values(window.mirageApp.state().chartPoints).some((n) => n >= 1)', undefined, { timeout: 60_000 });
     const s = await state(page);
     expect(s.renderer).toBe('canvas'); // software WebGL here: the canvas renderer, as the page says
     expect(s.viewThread).toBe('view worker');
@@ -146,7 +147,7 @@ describe.skipIf(!haveChromium)('the app in Chromium', () => {
   }, 90_000);
 
   it("a run made in the page exports the CLI's run.jsonl: `mirage-lab report` reads it, and its first generation equals Node's", async () => {
-    const { page, errors } = await open('?generations=3&seed=3');
+    const { page, errors } = await open('?generations=3&seed=3&population=2');
     await page.waitForFunction('window.mirageApp.state().generations >= 1', undefined, { timeout: 150_000 });
     const text = (await page.evaluate("window.mirageApp.exportRecord('evolve')")) as string;
     const record = parseRecord(text);
@@ -184,7 +185,7 @@ describe.skipIf(!haveChromium)('the app in Chromium', () => {
   }, 300_000);
 
   it('a crashed run worker is replaced, the page says so, and the run goes on', async () => {
-    const { page, errors } = await open('?generations=2');
+    const { page, errors } = await open('?generations=2&population=2');
     await page.waitForFunction('window.mirageApp.state().attemptsDrawn >= 36', undefined, { timeout: 60_000 });
     const drawn = (await state(page)).attemptsDrawn;
     await page.evaluate("window.mirageApp.crash('evolve')");
