@@ -46,11 +46,20 @@ export function derivedPoints(source: 'evolve' | 'emergence', events: readonly E
   return out;
 }
 
+/** Generations are whole numbers: ticks at integers only (the shared spec leaves x continuous). */
+function wholeX(c: ChartSpec): ChartSpec {
+  const enc = c.spec.encoding as { x?: Record<string, unknown> } | undefined;
+  if (!enc?.x || enc.x.title !== 'generation') return c;
+  return { ...c, spec: { ...c.spec, encoding: { ...enc, x: { ...enc.x, axis: { tickMinStep: 1, format: 'd' } } } } };
+}
+
 /** The page's chart specs of one source's events. */
 export function pageCharts(source: 'evolve' | 'emergence', events: readonly ExperimentEvent[], meta: { k?: number; channel?: string } = {}): ChartSpec[] {
   if (source === 'evolve') {
     const points = events.filter((e) => e.type === 'point' && e.chart !== 'dial');
-    return chartsOf([...points, ...derivedPoints('evolve', events)], EVOLVE_PAGE_CHARTS).filter((c) => EVOLVE_PAGE_CHARTS.some((d) => d.id === c.id));
+    return chartsOf([...points, ...derivedPoints('evolve', events)], EVOLVE_PAGE_CHARTS)
+      .filter((c) => EVOLVE_PAGE_CHARTS.some((d) => d.id === c.id))
+      .map(wholeX);
   }
   return chartsOf(derivedPoints('emergence', events, meta), EMERGENCE_PAGE_CHARTS);
 }
