@@ -16,7 +16,7 @@ export const EVOLVE_PAGE_CHARTS: readonly ChartDecl[] = [
   { id: 'groundTruth', title: 'Proxy and ground truth per generation', x: 'generation', y: 'pass rate' },
   { id: 'dial', title: 'Shift gap (and gtLoss, bias, drift when recorded)', x: 'generation', y: 'value' },
   { id: 'disagreement', title: 'Disagreement with ground truth (1 − τ-b)', x: 'generation', y: 'disagreement' },
-  { id: 'attempts', title: 'Shown attempts: GT pass, metric pass, mirage', x: 'generation', y: 'share of the 36 views' },
+  { id: 'attempts', title: 'Shown attempts: GT pass, metric pass, mirage', x: 'generations trained', y: 'share of the views' },
 ];
 
 /** The emergence run's charts. */
@@ -49,7 +49,7 @@ export function derivedPoints(source: 'evolve' | 'emergence', events: readonly E
 /** Generations are whole numbers: ticks at integers only (the shared spec leaves x continuous). */
 function wholeX(c: ChartSpec): ChartSpec {
   const enc = c.spec.encoding as { x?: Record<string, unknown> } | undefined;
-  if (!enc?.x || enc.x.title !== 'generation') return c;
+  if (!enc?.x || (enc.x.title !== 'generation' && enc.x.title !== 'generations trained')) return c;
   return { ...c, spec: { ...c.spec, encoding: { ...enc, x: { ...enc.x, axis: { tickMinStep: 1, format: 'd' } } } } };
 }
 

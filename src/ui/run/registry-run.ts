@@ -81,7 +81,9 @@ async function start(m: RunStart): Promise<void> {
     // The untrained population at once: something moves before the first generation is done.
     const c = config as { learnerConfig?: Record<string, unknown>; metric?: { expression: string; direction?: 'lower' | 'higher'; threshold: number } };
     const spec = c.metric?.direction ? { expression: c.metric.expression, direction: c.metric.direction, threshold: c.metric.threshold } : undefined;
-    postAttempts(-1, await views.start(c.learnerConfig ?? {}, spec));
+    const first = await views.start(c.learnerConfig ?? {}, spec);
+    postAttempts(-1, first);
+    feed({ source: m.source, events: attemptRates(first, 0) });
   }
   // Chart events wait for the end of the generation they belong to: one message per generation.
   let pending: ExperimentEvent[] = [];
@@ -108,9 +110,7 @@ async function start(m: RunStart): Promise<void> {
           .then(() => views.attempts(cp))
           .then((attempts) => {
             postAttempts(gen, attempts);
-            const n = attempts.length || 1;
-            const rates = { gt: attempts.filter((a) => a.gtPass).length / n, metric: attempts.filter((a) => a.metricPass).length / n, mirage: attempts.filter((a) => a.metricPass && !a.gtPass).length / n };
-            feed({ source: m.source, events: Object.entries(rates).map(([series, y]) => ({ type: 'point', chart: 'attempts', series, x: gen, y })) });
+            feed({ source: m.source, events: attemptRates(attempts, gen + 1) });
           })
           .finally(() => (drawingBusy = false));
       }
@@ -152,6 +152,13 @@ async function start(m: RunStart): Promise<void> {
     key = '';
   }
   post({ type: 'finished', key, contentHash: outcome.contentHash });
+}
+
+/** The shown attempts' shares (GT pass, metric pass, mirage) as points at `x` generations trained. */
+function attemptRates(attempts: readonly Attempt[], x: number): ExperimentEvent[] {
+  const n = attempts.length || 1;
+  const rates = { gt: attempts.filter((a) => a.gtPass).length / n, metric: attempts.filter((a) => a.metricPass).length / n, mirage: attempts.filter((a) => a.metricPass && !a.gtPass).length / n };
+  return Object.entries(rates).map(([series, y]) => ({ type: 'point', chart: 'attempts', series, x, y }));
 }
 
 function postAttempts(generation: number, attempts: Attempt[]): void {
