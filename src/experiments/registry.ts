@@ -7,10 +7,16 @@ import { InputError, inputErrorFromZod } from '../core/runtime.ts';
 import type { AnyExperiment } from './types.ts';
 import { evolveExperiment } from './evolve.ts';
 import { guessingGameExperiment } from './guessing-game.ts';
+import { mirageExperiment } from './mirage.ts';
 import { trainExperiment } from './train.ts';
 
 /** The experiments shipped with the sandbox (ports land here: train, evolve, guessing-game…). */
-const BUILT_IN: readonly AnyExperiment[] = [trainExperiment, evolveExperiment, guessingGameExperiment];
+const BUILT_IN: readonly AnyExperiment[] = [
+  trainExperiment,
+  evolveExperiment,
+  guessingGameExperiment,
+  mirageExperiment,
+];
 
 // Extra experiments registered at run time (tests' tiny experiments, plug-ins), after BUILT_IN.
 const extra: AnyExperiment[] = [];
