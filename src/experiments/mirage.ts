@@ -144,12 +144,26 @@ export type MiragePoint = z.infer<typeof pointSchema>;
 /** One apparent jump with its verdict. */
 export type MirageJump = z.infer<typeof jumpSchema>;
 
-/** The budgets of the sweep. */
-export function mirageBudgets(c: Pick<MirageConfig, 'episodes' | 'firstBudget' | 'points'>): number[] {
+/**
+ * The budgets of the sweep: log-spaced from `firstBudget` (default episodes / 32) to `episodes`,
+ * each rounded to a whole number of learning rounds. Rounds then never split at a budget, so the
+ * learner a seed has at budget b is the same whatever other budgets are evaluated: `refute` can
+ * add budgets (raise the resolution) without changing the learners it re-scores.
+ */
+export function mirageBudgets(c: Pick<MirageConfig, 'episodes' | 'firstBudget' | 'points' | 'roundSize'>): number[] {
   const first = c.firstBudget ?? Math.max(1, Math.round(c.episodes / 32));
   if (first >= c.episodes) throw new RangeError(`firstBudget ${first} must be below episodes ${c.episodes}`);
-  // Budget 0 (the untrained learner) cannot sit on a log axis: the sweep then starts at 1 episode's worth and keeps 0 first.
-  return first === 0 ? [0, ...logBudgets(Math.max(1, Math.round(c.episodes / 64)), c.episodes, c.points - 1)] : logBudgets(first, c.episodes, c.points);
+  return toRounds(first === 0 ? [0, ...logBudgets(Math.max(1, Math.round(c.episodes / 64)), c.episodes, c.points - 1)] : logBudgets(first, c.episodes, c.points), c.roundSize, c.episodes);
+}
+
+/** Budgets rounded to whole rounds (the last may be `episodes` itself), strictly increasing. */
+export function toRounds(budgets: readonly number[], roundSize: number, episodes: number): number[] {
+  const out: number[] = [];
+  for (const b of budgets) {
+    const r = b >= episodes ? episodes : b === 0 ? 0 : Math.min(episodes, Math.max(roundSize, Math.round(b / roundSize) * roundSize));
+    if (out.length === 0 || r > (out[out.length - 1] as number)) out.push(r);
+  }
+  return out;
 }
 
 /** The axis the sweep scales. */

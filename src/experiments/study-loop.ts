@@ -43,13 +43,19 @@ export interface StudyRunSpec {
   readonly feedbackInfo: FeedbackInfo;
   readonly batch: BatchRunner;
   readonly signal?: AbortSignal;
+  /** Also roll out on this many probe tasks (the world's shifted split) at every budget; experimenter only. */
+  readonly probeTasks?: number;
 }
 
-/** Held-out evaluation tasks of the train distribution (never in the train suite: own stream key). */
-export function evalSuite(world: AnyWorld, params: Record<string, unknown>, seed: number, n: number): SuiteTask[] {
+/**
+ * Held-out evaluation tasks of the train distribution (never in the train suite: own stream key),
+ * or of the probe split (shifted tasks). Task i depends on (seed, i) only, so a larger suite
+ * extends a smaller one.
+ */
+export function evalSuite(world: AnyWorld, params: Record<string, unknown>, seed: number, n: number, split: 'train' | 'probe' = 'train'): SuiteTask[] {
   return Array.from({ length: n }, (_, i) => {
-    const task = world.sampleTask(new Stream([seed, 'study-eval', i]), 'train', params) as TaskBase;
-    return { key: `eval:${i}`, task, features: world.taskFeatures?.(task, params) ?? [] };
+    const task = world.sampleTask(new Stream([seed, split === 'train' ? 'study-eval' : 'study-probe', i]), split, params) as TaskBase;
+    return { key: `${split === 'train' ? 'eval' : 'probe'}:${i}`, task, features: world.taskFeatures?.(task, params) ?? [] };
   });
 }
 
@@ -57,7 +63,10 @@ export function evalSuite(world: AnyWorld, params: Record<string, unknown>, seed
  * Trains one learner and calls `onEval(budgetIndex, consequences)` at each budget with the greedy
  * rollouts on the evaluation suite. Returns false when aborted before the end.
  */
-export async function runStudy(spec: StudyRunSpec, onEval: (index: number, consequences: readonly Consequence[]) => void | Promise<void>): Promise<boolean> {
+export async function runStudy(
+  spec: StudyRunSpec,
+  onEval: (index: number, consequences: readonly Consequence[], probe: readonly Consequence[]) => void | Promise<void>,
+): Promise<boolean> {
   const { world, params, seed } = spec;
   if (!world.taskFeatures || !world.featureNames) throw new Error(`world '${world.id}' gives learners no task features`);
   for (let i = 1; i < spec.evalAt.length; i++) if (!((spec.evalAt[i] as number) > (spec.evalAt[i - 1] as number))) throw new RangeError('evalAt must be increasing');
@@ -65,6 +74,7 @@ export async function runStudy(spec: StudyRunSpec, onEval: (index: number, conse
   const learner = await createLearner(spec.learner, env, spec.learnerConfig, seed);
   const suite = trainSuite({ trainTasks: spec.trainTasks, seed }, world, params);
   const evals = evalSuite(world, params, seed, spec.evalTasks);
+  const probes = spec.probeTasks ? evalSuite(world, params, seed, spec.probeTasks, 'probe') : [];
   const simulate = async (tasks: readonly SuiteTask[], actions: readonly number[][], firstEpisode: number): Promise<Consequence[]> => {
     const items: EpisodeSpec[] = tasks.map((t, i) => ({ episode: firstEpisode + i, task: t.task, action: actions[i] as number[] }));
     return (await spec.batch.runBatch({ world: world.id, params, seed, episodes: { kind: 'explicit', items } })).consequences;
@@ -76,7 +86,18 @@ export async function runStudy(spec: StudyRunSpec, onEval: (index: number, conse
       new Stream([seed, 'greedy', evalIndex]),
       'greedy',
     );
-    await onEval(evalIndex, await simulate(evals, actions, EVAL_EPISODE_BASE + evalIndex * evals.length));
+    const onTrain = await simulate(evals, actions, EVAL_EPISODE_BASE + evalIndex * evals.length);
+    let onProbe: Consequence[] = [];
+    if (probes.length) {
+      const probeActions = learner.act(
+        probes.map((t) => t.features),
+        new Stream([seed, 'greedy-probe', evalIndex]),
+        'greedy',
+      );
+      // Probe episodes live above every evaluation episode: their streams never collide.
+      onProbe = await simulate(probes, probeActions, 2 * EVAL_EPISODE_BASE + evalIndex * probes.length);
+    }
+    await onEval(evalIndex, onTrain, onProbe);
     evalIndex++;
   };
   try {

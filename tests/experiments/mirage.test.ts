@@ -81,12 +81,16 @@ describe('mirage statistics on synthetic rollouts', () => {
   it('maxStepShare and budgets', () => {
     expect(maxStepShare([0, 0.1, 0.2, 1])).toBeCloseTo(0.8, 12);
     expect(maxStepShare([1, 1])).toBeNull();
-    const b = mirageBudgets({ episodes: 3200, points: 8 });
+    const b = mirageBudgets({ episodes: 6400, points: 8, roundSize: 64 });
     expect(b).toHaveLength(8);
-    expect([b[0], b[7]]).toEqual([100, 3200]);
-    // Log-spaced: every ratio of neighbours is 32^(1/7) ≈ 1.64, up to rounding to whole episodes.
-    for (let i = 1; i < 8; i++) expect(b[i]! / b[i - 1]!).toBeCloseTo(Math.pow(32, 1 / 7), 1);
-    expect(() => mirageBudgets({ episodes: 100, firstBudget: 100, points: 8 })).toThrow(RangeError);
+    expect([b[0], b[7]]).toEqual([192, 6400]);
+    // Log-spaced: neighbours differ by 32^(1/7) ≈ 1.64, up to rounding to whole 64-episode rounds.
+    for (let i = 1; i < 8; i++) {
+      expect(b[i]! % 64).toBe(0);
+      expect(b[i]! / b[i - 1]!).toBeGreaterThan(1.4);
+      expect(b[i]! / b[i - 1]!).toBeLessThan(1.9);
+    }
+    expect(() => mirageBudgets({ episodes: 100, firstBudget: 100, points: 8, roundSize: 64 })).toThrow(RangeError);
   });
 });
 
