@@ -315,7 +315,16 @@ const driftRunSchema = z.looseObject({
   finalGtLoss: z.number().nullable(),
   maxDrift: z.number().nullable(),
 });
-type DriftRun = z.infer<typeof driftRunSchema>;
+/** The fields of one drift run the claims read. */
+export interface DriftRun {
+  readonly world: string;
+  readonly params?: Record<string, unknown>;
+  readonly alpha: number;
+  readonly budget: number;
+  readonly seed: number;
+  readonly finalGtLoss: number | null;
+  readonly maxDrift: number | null;
+}
 const driftResultsSchema = z.looseObject({
   cells: z.array(z.looseObject({ world: z.string(), alpha: z.number(), budget: z.number(), finalGtLoss: z.number().nullable() })),
   runs: z.array(driftRunSchema),

@@ -76,8 +76,8 @@ export interface ScheduleCell {
   readonly finalPass: number[];
   /** Per held-out task: share of the evaluations it passed (the curve's area, per task). */
   readonly aucPass: number[];
-  /** Mean metric of the last evaluation. */
-  readonly finalMetric: number;
+  /** Mean metric of the last evaluation (null when it was undefined on every task). */
+  readonly finalMetric: number | null;
 }
 const cellSchema = z.strictObject({
   arm: z.enum(SCHEDULE_ARMS),
@@ -86,7 +86,7 @@ const cellSchema = z.strictObject({
   curve: z.array(z.number()),
   finalPass: z.array(z.number()),
   aucPass: z.array(z.number()),
-  finalMetric: z.number(),
+  finalMetric: z.number().nullable(),
 });
 
 const interval = z.tuple([z.number(), z.number()]);
@@ -99,7 +99,7 @@ export const scheduleResultsSchema = z.strictObject({
   episodes: z.number().int(),
   seeds: z.array(z.number().int()),
   level: z.number(),
-  arms: z.array(z.strictObject({ arm: z.enum(SCHEDULE_ARMS), final: z.number(), finalCi: interval, auc: z.number(), aucCi: interval, finalMetric: z.number(), curve: z.array(z.strictObject({ episodes: z.number(), gtPassRate: z.number() })) })),
+  arms: z.array(z.strictObject({ arm: z.enum(SCHEDULE_ARMS), final: z.number(), finalCi: interval, auc: z.number(), aucCi: interval, finalMetric: z.number().nullable(), curve: z.array(z.strictObject({ episodes: z.number(), gtPassRate: z.number() })) })),
   effects: z.array(
     z.strictObject({
       arm: z.enum(SCHEDULE_ARMS),
@@ -134,6 +134,8 @@ export function sameScaleGraded(error: number, threshold: number): number {
   return threshold / (threshold + Math.max(0, error));
 }
 
+const nullable = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
 /** The whole study's results from its cells (`sweep.combine`). */
 export function combineSchedule(config: ScheduleConfig, cells: readonly ScheduleCell[]): ScheduleResults {
   const seeds = [...new Set(cells.map((c) => c.seed))];
@@ -163,7 +165,7 @@ export function combineSchedule(config: ScheduleConfig, cells: readonly Schedule
       finalCi: final.ci,
       auc: auc.estimate,
       aucCi: auc.ci,
-      finalMetric: mean(cs.map((c) => c.finalMetric)),
+      finalMetric: nullable(mean(cs.map((c) => c.finalMetric).filter((m): m is number => m !== null))),
       curve: budgets.map((episodes, i) => ({ episodes, gtPassRate: mean(cs.map((c) => c.curve[i] as number)) })),
     };
   });
@@ -272,7 +274,7 @@ export const scheduleExperiment = defineExperiment<ScheduleConfig, ScheduleResul
         curve,
         finalPass: perTask[perTask.length - 1] ?? [],
         aucPass: Array.from({ length: n }, (_, t) => mean(perTask.map((p) => p[t] as number))),
-        finalMetric: Number.isFinite(finalMetric) ? finalMetric : 0,
+        finalMetric: nullable(finalMetric),
       };
       yield { type: 'cell', cell, result: result as unknown as Record<string, unknown> };
       done.push(result);
