@@ -8,10 +8,22 @@ import type { AnyExperiment } from './types.ts';
 import { driftExperiment } from './drift.ts';
 import { evolveExperiment } from './evolve.ts';
 import { guessingGameExperiment } from './guessing-game.ts';
+import { mirageExperiment } from './mirage.ts';
+import { scheduleExperiment } from './schedule.ts';
+import { refuteExperimentWith } from './refute.ts';
 import { trainExperiment } from './train.ts';
 
 /** The experiments shipped with the sandbox (ports land here: train, evolve, guessing-game…). */
-const BUILT_IN: readonly AnyExperiment[] = [trainExperiment, evolveExperiment, guessingGameExperiment, driftExperiment];
+const BUILT_IN: readonly AnyExperiment[] = [
+  trainExperiment,
+  evolveExperiment,
+  guessingGameExperiment,
+  driftExperiment,
+  mirageExperiment,
+  scheduleExperiment,
+  // refute re-runs a target's experiment (drift's more-seeds check): it gets the lookup, not an import of this file.
+  refuteExperimentWith((id) => getExperiment(id)),
+];
 
 // Extra experiments registered at run time (tests' tiny experiments, plug-ins), after BUILT_IN.
 const extra: AnyExperiment[] = [];
