@@ -8,10 +8,12 @@ import type { AnyExperiment } from './types.ts';
 import { evolveExperiment } from './evolve.ts';
 import { feedbackExperiment } from './feedback.ts';
 import { guessingGameExperiment } from './guessing-game.ts';
+import { leakageExperiment } from './leakage.ts';
 import { trainExperiment } from './train.ts';
+import { transferExperiment } from './transfer.ts';
 
 /** The experiments shipped with the sandbox (ports land here: train, evolve, guessing-game…). */
-const BUILT_IN: readonly AnyExperiment[] = [trainExperiment, evolveExperiment, guessingGameExperiment, feedbackExperiment];
+const BUILT_IN: readonly AnyExperiment[] = [trainExperiment, evolveExperiment, guessingGameExperiment, feedbackExperiment, transferExperiment, leakageExperiment];
 
 // Extra experiments registered at run time (tests' tiny experiments, plug-ins), after BUILT_IN.
 const extra: AnyExperiment[] = [];
