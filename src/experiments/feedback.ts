@@ -221,6 +221,8 @@ export const feedbackExperiment = defineExperiment<FeedbackStudyConfig, Feedback
   title: 'Feedback: how much each channel tells the learner',
   description:
     'The same learner on the same tasks through binary, hot/cold, graded and scheduled feedback: learning curves with intervals, episodes to a GT threshold, bits per feedback about the GT margin (given the previous attempt) with the estimator’s binning sensitivity, and the guessing game’s queries beside their limits.',
+  // Learners may be tfjs ones (gaussian-policy): the host initialises tfjs and records its backend.
+  needsTf: true,
   configSchema: feedbackStudySchema,
   quick: { seeds: [1, 2], episodes: 800, evalPoints: 8, evalTasks: 48, guessGames: 32 },
   charts: [

@@ -12,8 +12,9 @@
  *    - `prior-wrong-fit` — the same wrong values, fitted from feedback;
  *    - `no-prior` — gaussian-policy (an MLP that knows only the action box).
  *    Sample efficiency the prior bought = episodes to `threshold` of `no-prior` ÷ those of each
- *    prior arm, paired over seeds, with a bootstrap interval; an arm that never reaches the
- *    threshold counts as its budget (the ratio is then a bound, flagged `censored`).
+ *    prior arm, paired over seeds, with a bootstrap interval. When no-prior misses the threshold
+ *    on a seed it counts as its budget and the ratio is a lower bound (`bound: 'lower'`); a prior
+ *    arm that misses on some seed gets no ratio (its final GT says what it reached).
  * 2. The guessing game: hill-climber (prior-free: told nothing of the channel's meaning) against
  *    bayes-guesser (told it), on the same games through the same loop; queries to hit per
  *    channel and their ratio (prior-free ÷ Bayes) with a bootstrap interval. A game the
@@ -88,10 +89,15 @@ export interface PriorArmResult {
 /** Samples a prior arm saved against `no-prior`. */
 export interface Bought {
   readonly arm: PriorArm;
-  /** mean episodes-to-threshold of no-prior ÷ that of the arm (misses counted as the budget). */
+  /**
+   * mean episodes-to-threshold of no-prior ÷ that of the arm, paired over seeds; null when the
+   * arm missed the threshold on some seed (a ratio with a missing denominator means nothing).
+   */
   readonly ratio: { readonly estimate: number; readonly ci: Interval } | null;
-  /** True when a miss entered the ratio (it is then a bound, not a measurement). */
-  readonly censored: boolean;
+  /** 'lower' when no-prior missed on some seed (counted as its budget: the ratio is then at least this). */
+  readonly bound: 'lower' | null;
+  /** Why there is no ratio, when there is none. */
+  readonly note: string | null;
 }
 
 /** One channel of the guessing part. */
@@ -164,8 +170,8 @@ export async function guessQueries(
   return out;
 }
 
-/** Counts tasks (by a key) that two lists share. */
-function shared(a: readonly string[], b: readonly string[]): number {
+/** Counts the entries of `b` whose key also occurs in `a` (the audit's overlap count). */
+export function sharedCount(a: readonly string[], b: readonly string[]): number {
   const set = new Set(a);
   return b.filter((x) => set.has(x)).length;
 }
@@ -185,8 +191,8 @@ export function auditWorld(worldId: string, seed: number, size: number): { exact
   };
   const tr = train.map((t) => t.task);
   return {
-    exact: { trainAnchor: shared(tr.map(strip), anchor.tasks.map(strip)), trainProbe: shared(tr.map(strip), probe.tasks.map(strip)), anchorProbe: shared(anchor.tasks.map(strip), probe.tasks.map(strip)) },
-    features: { trainAnchor: shared(tr.map(feat), anchor.tasks.map(feat)), trainProbe: shared(tr.map(feat), probe.tasks.map(feat)), anchorProbe: shared(anchor.tasks.map(feat), probe.tasks.map(feat)) },
+    exact: { trainAnchor: sharedCount(tr.map(strip), anchor.tasks.map(strip)), trainProbe: sharedCount(tr.map(strip), probe.tasks.map(strip)), anchorProbe: sharedCount(anchor.tasks.map(strip), probe.tasks.map(strip)) },
+    features: { trainAnchor: sharedCount(tr.map(feat), anchor.tasks.map(feat)), trainProbe: sharedCount(tr.map(feat), probe.tasks.map(feat)), anchorProbe: sharedCount(anchor.tasks.map(feat), probe.tasks.map(feat)) },
   };
 }
 
@@ -208,6 +214,8 @@ export const leakageExperiment = defineExperiment<LeakageStudyConfig, LeakageRes
   title: 'Leakage: what built-in knowledge buys, measured',
   description:
     'physics-prior with its fitted unknowns ablated or given wrong values against a learner without the prior; hill-climber (told nothing of the channel) against bayes-guesser (told its meaning); and an audit that train, anchor and probe tasks never overlap.',
+  // Learners may be tfjs ones (gaussian-policy): the host initialises tfjs and records its backend.
+  needsTf: true,
   configSchema: leakageStudySchema,
   quick: { seeds: [1, 2], priorEpisodes: 384, mlpEpisodes: 1600, evalPoints: 8, evalTasks: 32, guessN: 256, guessGames: 24, auditTasks: 128 },
   charts: [
@@ -217,7 +225,7 @@ export const leakageExperiment = defineExperiment<LeakageStudyConfig, LeakageRes
   keyResult: (r) => {
     const b = r.prior.bought.find((x) => x.arm === 'prior');
     const hc = r.guessing.rows.find((x) => x.channel === 'hotcold');
-    return `prior bought ${b?.ratio ? `${b.ratio.estimate.toFixed(1)}×${b.censored ? ' (bound)' : ''}` : '—'} samples; hot/cold without its meaning ${hc?.ratio ? `${hc.ratio.estimate.toFixed(1)}×` : '—'} the queries; audit ${r.audit.clean ? 'clean' : 'OVERLAP'}`;
+    return `prior bought ${b?.ratio ? `${b.bound ? '≥ ' : ''}${b.ratio.estimate.toFixed(1)}×` : '—'} samples; hot/cold without its meaning ${hc?.ratio ? `${hc.ratio.estimate.toFixed(1)}×` : '—'} the queries; audit ${r.audit.clean ? 'clean' : 'OVERLAP'}`;
   },
   async *run(config, ctx) {
     const level = 0.9;
@@ -272,7 +280,10 @@ export const leakageExperiment = defineExperiment<LeakageStudyConfig, LeakageRes
           .map((a) => {
             const np = none.episodesToThreshold.map((e) => e ?? none.episodes);
             const pa = a.episodesToThreshold.map((e) => e ?? a.episodes);
-            return { arm: a.arm, ratio: config.seeds.length > 1 ? ratioCi(np, pa, [config.seed, 'leak-bought', a.arm], level) : null, censored: none.reached < config.seeds.length || a.reached < config.seeds.length };
+            const bound = none.reached < config.seeds.length ? ('lower' as const) : null;
+            if (a.reached < config.seeds.length) return { arm: a.arm, ratio: null, bound, note: `reached GT ${config.threshold} on ${a.reached} of ${config.seeds.length} seeds within ${a.episodes} episodes` };
+            const ratio = config.seeds.length > 1 ? ratioCi(np, pa, [config.seed, 'leak-bought', a.arm], level) : { estimate: mean(np) / mean(pa), ci: [mean(np) / mean(pa), mean(np) / mean(pa)] as Interval };
+            return { arm: a.arm, ratio, bound, note: null };
           })
       : [];
 

@@ -133,6 +133,8 @@ export const transferExperiment = defineExperiment<TransferStudyConfig, Transfer
   title: 'Transfer: compression vs causal structure under shifted gravity',
   description:
     'gaussian-policy trained at one gravity and with gravity varied (the fair control), against physics-prior; greedy GT on the same probe targets at several gravities, and the generalisation gap per shift with nested bootstrap intervals.',
+  // Learners may be tfjs ones (gaussian-policy): the host initialises tfjs and records its backend.
+  needsTf: true,
   configSchema: transferStudySchema,
   quick: { seeds: [1, 2], mlpEpisodes: 1600, priorEpisodes: 500, factors: [0.6, 0.8, 1, 1.2, 1.5], probeTasks: 48, evalPoints: 4, evalTasks: 32 },
   charts: [
