@@ -94,7 +94,11 @@ export interface Bought {
    * arm missed the threshold on some seed (a ratio with a missing denominator means nothing).
    */
   readonly ratio: { readonly estimate: number; readonly ci: Interval } | null;
-  /** 'lower' when no-prior missed on some seed (counted as its budget: the ratio is then at least this). */
+  /**
+   * 'lower' when the ratio is only a lower bound: no-prior missed on some seed (counted as its
+   * budget), or the arm was already past the threshold at its first curve point (it may have
+   * needed fewer episodes than that point's count).
+   */
   readonly bound: 'lower' | null;
   /** Why there is no ratio, when there is none. */
   readonly note: string | null;
@@ -280,7 +284,8 @@ export const leakageExperiment = defineExperiment<LeakageStudyConfig, LeakageRes
           .map((a) => {
             const np = none.episodesToThreshold.map((e) => e ?? none.episodes);
             const pa = a.episodesToThreshold.map((e) => e ?? a.episodes);
-            const bound = none.reached < config.seeds.length ? ('lower' as const) : null;
+            const firstPoint = a.curve[0]?.episodes;
+            const bound = none.reached < config.seeds.length || a.episodesToThreshold.some((e) => e !== null && e === firstPoint) ? ('lower' as const) : null;
             if (a.reached < config.seeds.length) return { arm: a.arm, ratio: null, bound, note: `reached GT ${config.threshold} on ${a.reached} of ${config.seeds.length} seeds within ${a.episodes} episodes` };
             const ratio = config.seeds.length > 1 ? ratioCi(np, pa, [config.seed, 'leak-bought', a.arm], level) : { estimate: mean(np) / mean(pa), ci: [mean(np) / mean(pa), mean(np) / mean(pa)] as Interval };
             return { arm: a.arm, ratio, bound, note: null };
