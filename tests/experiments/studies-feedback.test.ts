@@ -5,6 +5,7 @@
  * `probeTasks` and `vary`, which `transfer` builds on.
  */
 import { describe, expect, it } from 'vitest';
+import { main, type CliIO } from '../../src/cli/main.ts';
 import { Stream } from '../../src/core/rng.ts';
 import { bitsAt, feedbackExperiment, type FeedbackResults } from '../../src/experiments/feedback.ts';
 import { auditWorld, leakageExperiment, sharedCount, type LeakageResults } from '../../src/experiments/leakage.ts';
@@ -163,5 +164,20 @@ describe('train: probeTasks and vary', () => {
     expect(r.probe?.shiftGap).toBeCloseTo(r.final.gtPassRate - (r.probe!.report.passRate as number), 12);
     await expect(runTraining({ world: 'projectile', learner: 'cem', episodes: 64, vary: { friction: [0.2, 0.4] } })).rejects.toThrow(/vary.*may override/);
     await expect(runTraining({ world: 'projectile', learner: 'cem', episodes: 64, vary: { gravity: [0, 4] } })).rejects.toThrow(/vary.gravity/);
+  });
+
+  it('train --probe prints the probe line; a bad --vary exits 2 naming the field', async () => {
+    const run = async (...argv: string[]) => {
+      let out = '';
+      let err = '';
+      const io: CliIO = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), progress: false };
+      return { code: await main(argv, io), out, err };
+    };
+    const ok = await run('train', '--world', 'projectile', '--learner', 'cem', '--episodes', '64', '--seed', '1', '--workers', '0', '--probe', '8', '--vary', 'gravity=8:12');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/probe: ground-truth pass rate [\d.]+ \(n 8\); shifted tasks .*shift gap \(train − probe\)/);
+    const bad = await run('train', '--world', 'projectile', '--learner', 'cem', '--episodes', '64', '--workers', '0', '--vary', 'gravity=8');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--vary.*param=lo:hi/);
   });
 });
