@@ -16,6 +16,8 @@ export interface SafeguardOptions {
   readonly groundTruth: Metric | null;
   /** Run seed (e.g. the agreement sample's cells). */
   readonly seed: number;
+  /** The only metric a gate adopts at α = 1 (evolve: the start metric, by default the designer's); absent: the ground-truth metric. */
+  readonly locked?: Metric | null;
 }
 
 /** What a refusal looks like in a run record (evolve's DecisionRecord has these fields). */
@@ -50,7 +52,7 @@ export const SAFEGUARDS = [
     id: 'agreement',
     summary: 'the anchor gate: agreement (τ-b, κ) with ground truth ≥ τ(α) and GT non-regression within slack(α)',
     idle: 'at α = 0 (open gate); when the evidence is silent (undefined statistics: undecided); non-regression when both metrics crown the same learner',
-    create: ({ alpha, groundTruth, seed }) => agreementGate({ alpha, groundTruth, seed }),
+    create: ({ alpha, groundTruth, seed, locked }) => agreementGate({ alpha, groundTruth, seed, ...(locked === undefined ? {} : { locked }) }),
   },
   {
     id: 'non-regression',
@@ -62,7 +64,7 @@ export const SAFEGUARDS = [
     id: 'quarantine',
     summary: "a watch on the gold curve (the current best learner's anchor GT) around the anchor gate: rejects and rolls back once gold has fallen by ≥ 0.15 with z ≥ 2.33",
     idle: 'before four observations (and four after each rollback), while gold falls slowly or by less than 0.15, on rows too small for a significant fall',
-    create: ({ alpha, groundTruth, seed }) => quarantine({ form: 'rl', inner: agreementGate({ alpha, groundTruth, seed }) }),
+    create: ({ alpha, groundTruth, seed, locked }) => quarantine({ form: 'rl', inner: agreementGate({ alpha, groundTruth, seed, ...(locked === undefined ? {} : { locked }) }) }),
     // Its own rule is the fall test, the only refusal that carries a rollback advice; the rest are its inner gate's.
     ownRefusal: (d) => d.rollback !== null,
   },

@@ -5,13 +5,14 @@
  */
 import { InputError, inputErrorFromZod } from '../core/runtime.ts';
 import type { AnyExperiment } from './types.ts';
+import { driftExperiment } from './drift.ts';
 import { evolveExperiment } from './evolve.ts';
 import { guessingGameExperiment } from './guessing-game.ts';
 import { safeguardsExperiment } from './safeguards.ts';
 import { trainExperiment } from './train.ts';
 
 /** The experiments shipped with the sandbox (ports land here: train, evolve, guessing-game…). */
-const BUILT_IN: readonly AnyExperiment[] = [trainExperiment, evolveExperiment, guessingGameExperiment, safeguardsExperiment];
+const BUILT_IN: readonly AnyExperiment[] = [trainExperiment, evolveExperiment, guessingGameExperiment, driftExperiment, safeguardsExperiment];
 
 // Extra experiments registered at run time (tests' tiny experiments, plug-ins), after BUILT_IN.
 const extra: AnyExperiment[] = [];

@@ -122,17 +122,17 @@ export function worldLabel(w: LeaderboardWorld): string {
 
 /**
  * gtLoss of a finished evolve run: the final generation's gtLoss as evolve measures it (the
- * dial's measurement, `summary.finalGtLoss`), or null while the record carries none. The one place
- * the leaderboard reads it.
+ * dial's measurement, `summary.finalGtLoss`; src/experiments/dial.ts), or null when the run did not
+ * measure it (`evolve: { gtLoss: false }`). The one place the leaderboard reads it.
  */
 export function gtLossOf(record: EvolveRecord): number | null {
-  const v = (record.summary as { readonly finalGtLoss?: unknown }).finalGtLoss;
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  const v = record.summary.finalGtLoss;
+  return v !== null && Number.isFinite(v) ? v : null;
 }
 
-/** Ground-truth verdicts a run's safeguard bought in total. */
+/** Ground-truth verdicts a run's safeguard bought in total (evolve counts them per run). */
 export function verdictsSpentOf(record: EvolveRecord): number {
-  return record.generations.reduce((a, g) => a + g.budgetSpent, 0);
+  return record.summary.anchorVerdictsBought;
 }
 
 const fireSchema = z.strictObject({
@@ -356,7 +356,7 @@ export const SAFEGUARDS_QUICK: Readonly<Record<string, unknown>> = Object.freeze
   generations: 10,
   population: 4,
   episodesPerGeneration: 128,
-  evolve: { probeTasks: 16, evalTasks: 16 },
+  evolve: { probeTasks: 16, evalTasks: 16, heldOutTasks: 16 },
 });
 
 const fmt = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(2));
