@@ -57,7 +57,7 @@ export const SAFEGUARDS = [
   {
     id: 'non-regression',
     summary: "GT non-regression alone: the learner a proposal crowns may not pass ground truth less often than the current best by more than slack(α)",
-    idle: 'when both metrics crown the same learner, when slack(α) ≥ 1, when the budget cannot pay for the two rows',
+    idle: 'when both metrics crown the same learner, at α = 0 (slack ∞), when the budget cannot pay for the two rows',
     create: ({ alpha }) => nonRegressionOnly({ alpha }),
   },
   {

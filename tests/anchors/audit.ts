@@ -7,7 +7,12 @@
  *    fallback decision for that metric, in force from that generation;
  * 2. no metric that failed re-validation is in force again without a fresh accepted decision.
  *
- *   nice -n 10 npx tsx tests/anchors/audit.ts [--worlds a,b] [--alphas x,y] [--seeds 1-5] [--workers n] [--out file.json]
+ *   nice -n 10 npx tsx tests/anchors/audit.ts [--worlds a,b] [--alphas x,y] [--seeds 1-5] [--workers n] [--gt-loss on|off] [--out file.json]
+ *
+ * `--gt-loss off` (the default here) skips the dial's reference populations (evolve's `gtLoss:
+ * false`): they are the experimenter's measurement, taken after each generation's decisions and
+ * never shown to the gate, the meta-agent or the learners, so the decisions — all the audit
+ * reads — are the same, at half the cost. `--gt-loss on` audits the exact `evolve` default.
  *
  * Prints one line per run and the totals (metric changes checked, by accepted / by fallback,
  * violations); exits 1 when any run breaks a rule. Not a vitest file: 45 default-sized runs take
@@ -53,6 +58,7 @@ async function main(): Promise<number> {
   const seeds = seedList(arg('seeds', '1-5'));
   const workers = Number(arg('workers', '2'));
   const out = arg('out', '');
+  const gtLoss = arg('gt-loss', 'off') === 'on';
   const pool = workers > 0 ? await createLearnerPool(workers) : null;
   if (!pool) await initTfNode();
   const runtime: EvolveRuntime = pool ? { physics: pool.batch, members: workerJobs<MemberJob, MemberResult>(pool.learners, 'evolve-member') } : {};
@@ -61,7 +67,7 @@ async function main(): Promise<number> {
     for (const world of worlds) {
       for (const alpha of alphas) {
         for (const seed of seeds) {
-          const r = await runEvolve({ world, alpha, seed }, undefined, runtime);
+          const r = await runEvolve({ world, alpha, seed, ...(gtLoss ? {} : { gtLoss: false }) }, undefined, runtime);
           const a = auditMetricChanges(r);
           const row: AuditRow = {
             world,

@@ -108,18 +108,18 @@ describe('mirage-lab run safeguards --quick', () => {
   }, 1_800_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('ranks every registered safeguard on every world, beside the open gate', () => {
+  it('ranks every registered safeguard on every world (the quick preset leaves the open gate out)', () => {
     expect(safeguardsResultsSchema.safeParse(results).success).toBe(true);
     const worlds = defaultLeaderboardWorlds();
     expect(results.worlds.map((w) => w.world)).toEqual(worlds.map((w) => w.world));
     for (const w of results.worlds) {
       const mine = results.leaderboard.filter((b) => b.label === w.label);
       expect(mine.filter((b) => b.rank !== null).map((b) => b.rank)).toEqual(SAFEGUARD_KINDS.map((_, i) => i + 1));
-      expect(mine.map((b) => b.safeguard).sort()).toEqual([...SAFEGUARD_KINDS, OPEN_GATE].sort());
+      expect(mine.map((b) => b.safeguard).sort()).toEqual([...SAFEGUARD_KINDS].sort());
     }
-    // The open gate buys no verdict; every safeguard that reviews something does.
-    for (const r of results.runs.filter((x) => x.safeguard === OPEN_GATE)) expect(r.verdictsSpent).toBe(0);
-    expect(results.runs.filter((x) => x.safeguard !== OPEN_GATE).some((x) => x.verdictsSpent > 0)).toBe(true);
+    expect(results.runs.every((x) => x.verdictsSpent > 0)).toBe(true); // every safeguard bought evidence
+    // gtLoss is measured wherever the world has a ground-truth metric to train the reference on.
+    expect(results.runs.filter((x) => x.world !== 'flip').every((x) => x.gtLoss !== null)).toBe(true);
   });
 
   it.each(SAFEGUARD_KINDS)('%s fires at least once, by its own rule', (kind) => {
