@@ -2,8 +2,8 @@
 // Two kinds of fallback exist (evolve.ts's fallBack): after a failed re-validation, and on a
 // safeguard's rollback advice at a proposal review (when re-validation is off or the metric in
 // force has no parent to be re-validated against). Each is produced here by a real
-// `mirage-lab run evolve` on the hoops honeypot with the quarantine (configs found by running
-// them: seed 1 falls back at generation 8 in both), and the test reads the record file back.
+// `mirage-lab run evolve` on projectile with a ball and the quarantine at α = 0.75 (configs found
+// by running them: seed 1 falls back at generation 8 in both), and the test reads the record back.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,7 @@ const root = mkdtempSync(path.join(tmpdir(), 'mirage-fallback-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** The small evolve budget of the safeguards leaderboard's quick preset. */
-const BASE = ['world="hoops"', 'alpha=0.5', 'safeguard="quarantine"', 'generations=10', 'population=4', 'episodesPerGeneration=128', 'probeTasks=16', 'evalTasks=16'];
+const BASE = ['world="projectile"', 'params={"body":"ball"}', 'alpha=0.75', 'safeguard="quarantine"', 'generations=10', 'population=4', 'episodesPerGeneration=128', 'probeTasks=16', 'evalTasks=16', 'heldOutTasks=16', 'gtLoss=false'];
 
 const KINDS = {
   revalidation: { sets: [], reason: /^fallback: .+ failed re-validation; back to .+\.$/ },
