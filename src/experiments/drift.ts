@@ -40,6 +40,7 @@ import type { MemberJob, MemberResult } from './evolve-member.ts';
 import { workerJobs } from './runner.ts';
 import { defineExperiment, type ExperimentEvent } from './types.ts';
 import { getWorld } from '../../worlds/index.ts';
+import { chartSpec, type VegaLiteSpec } from '../charts/specs.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -317,6 +318,17 @@ export function combineDrift(config: DriftConfig, cellResults: readonly unknown[
   };
 }
 
+/**
+ * The figure of the dial for one world: final gtLoss against α, a line per anchor budget, with the
+ * cells' 95 % intervals as bands (the report's own chart pools per-seed points into mean ± sd).
+ */
+export function driftFigureSpec(results: DriftResults, world: string): VegaLiteSpec {
+  const rows = results.cells
+    .filter((c) => c.world === world && c.finalGtLoss !== null)
+    .map((c) => ({ series: `budget ${c.budget}`, x: c.alpha, y: c.finalGtLoss, ...(c.finalGtLossCi ? { lo: c.finalGtLossCi[0], hi: c.finalGtLossCi[1] } : {}) }));
+  return chartSpec({ id: 'gtLoss', title: `${world}: gtLoss against α per anchor budget (95 % intervals)`, x: 'α (gate strength)', y: 'final gtLoss' }, rows);
+}
+
 const tailMean = (xs: readonly (number | null)[], tail: number): number | null => mean(nonNull(xs.slice(-tail)));
 
 /** The drift experiment (registry id `drift`). */
@@ -389,7 +401,8 @@ export const driftExperiment = defineExperiment<DriftConfig, DriftResults>({
         gao: record.gao.points.map((p) => ({ d: p.d, gold: p.gold })),
       };
       for (const e of events) yield e;
-      const series = `${world.world} · budget ${budget}`;
+      // Short names: Vega's legend cuts labels near 20 characters.
+      const series = config.worlds.length === 1 ? `budget ${budget}` : `${world.world} ${budget}`;
       if (run.finalGtLoss !== null) yield { type: 'point', chart: 'gtLoss', series, x: alpha, y: run.finalGtLoss, seed, cell };
       if (run.maxDrift !== null) yield { type: 'point', chart: 'maxDrift', series, x: alpha, y: run.maxDrift, seed, cell };
       if (run.finalDisagreement !== null) yield { type: 'point', chart: 'disagreement', series, x: alpha, y: run.finalDisagreement, seed, cell };
