@@ -23,6 +23,7 @@ import { merge } from './merge.ts';
 import { experiments } from './experiments.ts';
 import { config } from './config.ts';
 // --- end run layer
+import { refute } from './refute.ts';
 
 export const COMMANDS: readonly CliCommand[] = [
   list,
@@ -44,4 +45,6 @@ export const COMMANDS: readonly CliCommand[] = [
   runs,
   compare,
   merge,
+  // issue 11: the falsification battery on a run folder
+  refute,
 ];
