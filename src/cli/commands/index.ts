@@ -22,6 +22,7 @@ import { compare } from './compare.ts';
 import { merge } from './merge.ts';
 import { experiments } from './experiments.ts';
 import { config } from './config.ts';
+import { lessons } from './lessons.ts';
 // --- end run layer
 
 export const COMMANDS: readonly CliCommand[] = [
@@ -44,4 +45,5 @@ export const COMMANDS: readonly CliCommand[] = [
   runs,
   compare,
   merge,
+  lessons,
 ];
