@@ -4,7 +4,8 @@
  * Workers; this thread only renders and handles input.
  */
 import { buildPanel } from './panel.ts';
-import { defaults, evolveConfig, FIELDS, parseQuery, restartNeeded, toQuery, type Settings } from './settings.ts';
+import { defaults, evolveConfig, FIELDS, restartNeeded, type Settings } from './settings.ts';
+import { mountClassroom, pageQuery, readUrl } from './classroom/index.ts';
 import { chooseRenderer, ViewGrid, type Playback } from './views.ts';
 import type { AttemptsConfig, AttemptsIn, AttemptsOut, RunIn, RunOut } from './run/protocol.ts';
 import type { LineChart } from './charts.ts';
@@ -31,7 +32,7 @@ try {
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-const parsed = parseQuery(location.search);
+const parsed = readUrl(location.search);
 const settings: Settings = parsed.settings;
 const playback: Playback = { paused: false, speed: Number(settings.speed), follow: Number(settings.follow) };
 const grid = new ViewGrid(playback);
@@ -68,7 +69,7 @@ function setStatus(): void {
 }
 
 function writeUrl(): void {
-  const q = toQuery(settings);
+  const q = pageQuery(settings);
   history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}`);
 }
 
@@ -273,7 +274,7 @@ async function main(): Promise<void> {
 const api = {
   settings: () => structuredClone(settings),
   ignored: () => [...parsed.ignored],
-  query: () => toQuery(settings),
+  query: () => pageQuery(settings),
   state: () => ({
     attemptsDrawn: grid.attemptsDrawn,
     chartPoints: Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.points])),
@@ -332,6 +333,7 @@ declare global {
   }
 }
 window.mirageApp = api;
+mountClassroom(api);
 main().catch((err: unknown) => {
   window.mirageAppError = err instanceof Error ? `${err.message}\n${err.stack}` : String(err);
   $('status').textContent = `The page failed to start: ${window.mirageAppError}`;

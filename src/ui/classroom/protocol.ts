@@ -12,7 +12,9 @@ export interface RunMeta {
 
 export type RecordIn =
   | { type: 'start'; id: string; experiment: string; config: Record<string, unknown>; meta: RunMeta }
-  | { type: 'resume'; id: string };
+  | { type: 'resume'; id: string }
+  /** Loads tfjs and opens the store ahead of the first run (a class waits for the first result). */
+  | { type: 'warm'; id: string };
 
 export type RecordOut =
   | { type: 'event'; id: string; event: ExperimentEvent }

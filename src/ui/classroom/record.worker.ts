@@ -24,6 +24,7 @@ async function handle(m: RecordIn): Promise<void> {
   store ??= RunStore.open();
   const s = await store;
   const tf = await initTfBrowser();
+  if (m.type === 'warm') return;
   const provenance = pageProvenance(tf.backend);
   const host = { batch: inProcessRunner(), workers: 1, signal: new AbortController().signal, now: () => new Date().toISOString(), onEvent: (event: ExperimentEvent) => post({ type: 'event', id: m.id, event }) };
   const onStorageError = (message: string): void => post({ type: 'storage', id: m.id, message });
