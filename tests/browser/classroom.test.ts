@@ -211,6 +211,23 @@ describe.skipIf(!haveChromium)('classroom mode in Chromium', () => {
     await hostile.page.close();
   }, 120_000);
 
+  it("a teacher's own lesson file opens without a build; a broken one is refused with its problems", async () => {
+    const { page, errors } = await open('');
+    const lesson = JSON.parse(readFileSync(path.join(ROOT, 'lessons/hot-or-cold.json'), 'utf8')) as Record<string, unknown>;
+    const broken = path.join(tmp, 'broken-lesson.json');
+    writeFileSync(broken, JSON.stringify({ ...lesson, id: 'my-own', steps: [{ id: 'x', title: 'x', text: ['x'], controls: ['warp'] }] }));
+    await page.setInputFiles('#lesson-file', broken);
+    await page.waitForSelector('#lesson-file-message li');
+    expect(await page.textContent('#lesson-file-message')).toContain('steps[0].controls: "warp" is not a setting');
+    const mine = path.join(tmp, 'my-lesson.json');
+    writeFileSync(mine, JSON.stringify({ ...lesson, id: 'my-own', title: 'My Own' }));
+    await Promise.all([page.waitForURL(/lesson=my-own/), page.setInputFiles('#lesson-file', mine)]);
+    await page.waitForFunction('window.mirageClass?.state().lesson === "my-own"', undefined, { timeout: 30_000 });
+    expect(await page.textContent('#lesson-title')).toContain('My Own');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('a run survives a reload and resumes to the same content hash as an undisturbed run; it exports to `mirage-lab report`', async () => {
     const { page } = await open('');
     const id = (await page.evaluate(`window.mirageClass.record('evolve', ${JSON.stringify(TINY_EVOLVE)}, 'reload test')`)) as string;

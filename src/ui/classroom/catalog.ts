@@ -11,7 +11,7 @@ const files = import.meta.glob('../../../lessons/*.json', { eager: true, import:
 export const CATALOG_PROBLEMS: string[] = [];
 
 /** Built-in lessons by id, in file-name order. */
-export const LESSONS: ReadonlyMap<string, Lesson> = new Map(
+export const BUILT_IN: ReadonlyMap<string, Lesson> = new Map(
   Object.keys(files)
     .sort()
     .flatMap((path): [string, Lesson][] => {
@@ -21,3 +21,39 @@ export const LESSONS: ReadonlyMap<string, Lesson> = new Map(
       return [];
     }),
 );
+
+/** Where a teacher's own lesson files, opened in this browser, are kept (a lesson is small JSON). */
+export const CUSTOM_KEY = 'mirage-lab:lessons';
+
+/** A teacher's own lessons opened in this browser, checked again on every load (an edited or broken one is left out). */
+function customLessons(): [string, Lesson][] {
+  let raw: unknown = [];
+  try {
+    raw = JSON.parse(localStorage.getItem(CUSTOM_KEY) ?? '[]');
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((l): [string, Lesson][] => {
+    const r = checkLesson(l);
+    // A built-in id always means the built-in lesson: a shared link means the same thing everywhere it is built.
+    return r.ok && !BUILT_IN.has(r.lesson.id) ? [[r.lesson.id, r.lesson]] : [];
+  });
+}
+
+/** Every lesson this page can open: built-in, then the teacher's own. */
+export const LESSONS: ReadonlyMap<string, Lesson> = new Map([...BUILT_IN, ...customLessons()]);
+
+/** Keeps a teacher's lesson in this browser (replacing one with the same id). */
+export function saveCustomLesson(lesson: Lesson): void {
+  let list: unknown[] = [];
+  try {
+    const raw = JSON.parse(localStorage.getItem(CUSTOM_KEY) ?? '[]') as unknown;
+    if (Array.isArray(raw)) list = raw;
+  } catch {
+    list = [];
+  }
+  list = list.filter((l) => (l as { id?: unknown } | null)?.id !== lesson.id);
+  list.push(lesson);
+  localStorage.setItem(CUSTOM_KEY, JSON.stringify(list));
+}

@@ -14,7 +14,8 @@ import { resolveRun, SERIES, stepSettings } from '../../lessons/run-config.ts';
 import type { Lesson, Step } from '../../lessons/schema.ts';
 import { FIELDS, type Settings } from '../settings.ts';
 import { parseUrlState, urlQuery, type ClassroomState, type UrlState } from '../url-state.ts';
-import { CATALOG_PROBLEMS, LESSONS } from './catalog.ts';
+import { BUILT_IN, CATALOG_PROBLEMS, LESSONS, saveCustomLesson } from './catalog.ts';
+import { checkLessonText } from '../../lessons/check.ts';
 import { buildControls } from './controls.ts';
 import { Recorder, type RecordDone } from './recorder.ts';
 import { RunsView } from './runs-view.ts';
@@ -88,7 +89,32 @@ export function mountClassroom(app: AppHooks): void {
     const a = el('a', { href: `?lesson=${l.id}`, textContent: l.title });
     lessonList.append(el('li', {}, a, ` — ${l.summary}`));
   }
-  extras.append(el('h2', {}, 'Lessons'), lessonList, storageBox, runs.root);
+  // A teacher's own lesson file: checked like the built-in ones, kept in this browser, opened at once.
+  const ownInput = el('input', { type: 'file', id: 'lesson-file', accept: '.json,application/json' });
+  const ownMessage = el('div', { className: 'runs-message', id: 'lesson-file-message' });
+  ownMessage.setAttribute('role', 'status');
+  ownInput.addEventListener('change', () => {
+    const f = ownInput.files?.[0];
+    ownInput.value = '';
+    if (!f) return;
+    void f.text().then((text) => {
+      const r = checkLessonText(text);
+      if (!r.ok) {
+        ownMessage.className = 'runs-message bad';
+        ownMessage.replaceChildren(el('p', {}, `${f.name} is not a valid lesson:`), el('ul', {}, ...r.problems.slice(0, 12).map((p) => el('li', {}, p))));
+        return;
+      }
+      if (BUILT_IN.has(r.lesson.id)) {
+        ownMessage.className = 'runs-message bad';
+        ownMessage.textContent = `${f.name}: the id "${r.lesson.id}" belongs to a built-in lesson; give yours another id.`;
+        return;
+      }
+      saveCustomLesson(r.lesson);
+      location.search = `?lesson=${encodeURIComponent(r.lesson.id)}`;
+    });
+  });
+  const own = el('p', {}, el('label', { htmlFor: 'lesson-file' }, 'Open your own lesson file (see docs/classroom.md): '), ownInput);
+  extras.append(el('h2', {}, 'Lessons'), lessonList, own, ownMessage, storageBox, runs.root);
   main?.after(extras);
   void runs.refresh();
 
