@@ -19,7 +19,7 @@ const entry = (name: string) => ({ id: `run-${++n}`, name, experiment: 'walk', s
 
 describe('the IndexedDB run store', () => {
   it('a run recorded into IndexedDB is line for line the run recorded into memory, with the same content hash', async () => {
-    const store = await RunStore.open(`t-${Math.random()}`);
+    const store = await RunStore.open(() => '2026-01-01T00:00:00.000Z', `t-${Math.random()}`);
     const mem = new MemorySink();
     const a = await startRun({ ...host(), experiment: walkExperiment, config, provenance, shard: null, sink: mem });
     const sink = await IdbSink.create(store, entry('walk'));
@@ -36,7 +36,7 @@ describe('the IndexedDB run store', () => {
   });
 
   it('an interrupted run resumes from its stored record to the same content hash', async () => {
-    const store = await RunStore.open(`t-${Math.random()}`);
+    const store = await RunStore.open(() => '2026-01-01T00:00:00.000Z', `t-${Math.random()}`);
     const undisturbed = await startRun({ ...host(), experiment: walkExperiment, config, provenance, shard: null, sink: new MemorySink() });
     const ac = new AbortController();
     const sink = await IdbSink.create(store, entry('walk'));
@@ -55,7 +55,7 @@ describe('the IndexedDB run store', () => {
   });
 
   it('rename, delete, list newest first', async () => {
-    const store = await RunStore.open(`t-${Math.random()}`);
+    const store = await RunStore.open(() => '2026-01-01T00:00:00.000Z', `t-${Math.random()}`);
     const mem = new MemorySink();
     await startRun({ ...host(), experiment: walkExperiment, config, provenance, shard: null, sink: mem });
     const ok = checkImport(mem.text);
@@ -73,7 +73,7 @@ describe('the IndexedDB run store', () => {
   });
 
   it('when a write fails for lack of space the run goes on in memory, says so, and the stored prefix is untouched', async () => {
-    const store = await RunStore.open(`t-${Math.random()}`);
+    const store = await RunStore.open(() => '2026-01-01T00:00:00.000Z', `t-${Math.random()}`);
     const messages: string[] = [];
     const sink = await IdbSink.create(store, entry('quota'), (m) => messages.push(m));
     let writes = 0;

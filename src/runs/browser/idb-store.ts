@@ -47,17 +47,21 @@ export function isQuotaError(err: unknown): boolean {
 
 /** The store of saved runs. */
 export class RunStore {
-  private constructor(private readonly db: IDBPDatabase<LabDb>) {}
+  private constructor(
+    private readonly db: IDBPDatabase<LabDb>,
+    /** Wall-clock time for `updatedAt` (the host's clock: the run layer reads none). */
+    private readonly now: () => string,
+  ) {}
 
   /** Opens (creating on first use) the store. */
-  static async open(name = DB_NAME): Promise<RunStore> {
+  static async open(now: () => string, name = DB_NAME): Promise<RunStore> {
     const db = await openDB<LabDb>(name, 1, {
       upgrade(d) {
         d.createObjectStore('runs', { keyPath: 'id' });
         d.createObjectStore('chunks', { keyPath: ['run', 'index'] });
       },
     });
-    return new RunStore(db);
+    return new RunStore(db, now);
   }
 
   close(): void {
@@ -118,7 +122,7 @@ export class RunStore {
 
   /** Writes one chunk and the updated entry together (the sink's durability point). */
   async writeChunk(run: StoredRun, text: string): Promise<StoredRun> {
-    const next: StoredRun = { ...run, chunks: run.chunks + 1, bytes: run.bytes + text.length, updatedAt: new Date().toISOString() };
+    const next: StoredRun = { ...run, chunks: run.chunks + 1, bytes: run.bytes + text.length, updatedAt: this.now() };
     const tx = this.db.transaction(['runs', 'chunks'], 'readwrite');
     await tx.objectStore('chunks').put({ run: run.id, index: run.chunks, text });
     await tx.objectStore('runs').put(next);

@@ -21,7 +21,7 @@ let store: Promise<RunStore> | null = null;
 let queue: Promise<void> = Promise.resolve();
 
 async function handle(m: RecordIn): Promise<void> {
-  store ??= RunStore.open();
+  store ??= RunStore.open(() => new Date().toISOString());
   const s = await store;
   const tf = await initTfBrowser();
   if (m.type === 'warm') return;

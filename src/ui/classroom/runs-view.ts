@@ -58,7 +58,7 @@ export class RunsView {
   }
 
   private open(): Promise<RunStore> {
-    this.store ??= RunStore.open();
+    this.store ??= RunStore.open(() => new Date().toISOString());
     return this.store;
   }
 
