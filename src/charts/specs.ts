@@ -51,7 +51,7 @@ function base(title: string, rows: readonly Row[]): VegaLiteSpec {
 
 /** The Vega-Lite spec of one declared chart over its rows. */
 export function chartSpec(decl: ChartDecl, rows: readonly Row[]): VegaLiteSpec {
-  const x = { field: 'x', type: 'quantitative', title: decl.x };
+  const x = { field: 'x', type: 'quantitative', title: decl.x, ...(decl.logX ? { scale: { type: 'log' } } : {}) };
   const yScale = decl.logY ? { type: 'log' } : { zero: false };
   const color = { field: 'series', type: 'nominal', title: 'series' };
   const perSeed = rows.some((r) => r.seed !== undefined);

@@ -13,10 +13,21 @@ import tan from '@stdlib/math-base-special-tan';
 import asin from '@stdlib/math-base-special-asin';
 import acos from '@stdlib/math-base-special-acos';
 import atan from '@stdlib/math-base-special-atan';
-import atan2 from '@stdlib/math-base-special-atan2';
+import stdlibAtan2 from '@stdlib/math-base-special-atan2';
 import exp from '@stdlib/math-base-special-exp';
 import ln from '@stdlib/math-base-special-ln';
 import pow from '@stdlib/math-base-special-pow';
+
+/**
+ * atan2 as fdlibm (and V8) define it: for x < 0 the result is near +π or −π by the sign of y.
+ * @stdlib's port picks the side by the sign of atan(y/x) instead, which is lost when y/x underflows
+ * to +0 (y = −5e−324, x = −2 gave +π, native −π). Only that case differs, so every other input
+ * (and every golden digest) keeps @stdlib's value.
+ */
+function atan2(y: number, x: number): number {
+  if (x < 0 && y < 0 && y / x === 0) return -Math.PI;
+  return stdlibAtan2(y, x);
+}
 
 /** The replacements, by the name of the Math function they stand in for. */
 export const deterministicMath = Object.freeze({ sin, cos, tan, asin, acos, atan, atan2, exp, log: ln, pow });

@@ -3,7 +3,7 @@
 // at the minimum, ties between members, undefined metric values, and the sentences users read.
 // Written from the mutation report of src/anchors/gate.ts (docs/testing.md).
 import { describe, expect, it } from 'vitest';
-import { agreementGate, bestMember, checkNonRegression, describeMetric, gateThresholds, memberScores, nonRegressionOnly, quarantine, sameMetric, type SafeguardContext } from '../../src/anchors/gate.ts';
+import { agreementGate, bestMember, checkNonRegression, describeMetric, gateThresholds, memberScores, nonRegressionOnly, quarantine, sameMetric, type QuarantineOptions, type QuarantinePoint, type SafeguardContext } from '../../src/anchors/gate.ts';
 import { AnchorOracle, type AnchorMatrix } from '../../src/anchors/oracle.ts';
 import { parseMetric, type Metric, type MetricDirection } from '../../src/metrics/index.ts';
 
@@ -36,8 +36,8 @@ describe('thresholds and phrases', () => {
   it('α outside [0, 1] (or NaN) is refused; both ends and an interior point are exact', () => {
     for (const a of [-0.01, 1.01, NaN]) expect(() => gateThresholds(a)).toThrow(`gate strength α must be in [0, 1], got ${a}`);
     expect(gateThresholds(1)).toEqual({ alpha: 1, minAgreement: 1, slack: 0, locked: true });
-    expect(gateThresholds(0.8).minAgreement).toBeCloseTo(0.6, 12);
-    expect(gateThresholds(0.8).slack).toBeCloseTo(0.125, 12);
+    expect(gateThresholds(0.8).minAgreement).toBeCloseTo(0.8, 12);
+    expect(gateThresholds(0.8).slack).toBeCloseTo(0.1, 12);
     expect(gateThresholds(0.8).locked).toBe(false);
   });
 
@@ -168,17 +168,17 @@ describe('the anchor gate', () => {
     const d = gate(0.8, { sampleSize: 8 }).review({ metric: metric('x', 'higher', 3), parent: 'M0', operator: 't' }, ctx(o, X));
     expect(d.accepted).toBe(false);
     expect(d.reason).toBe(
-      "rejected: τ-b -0.38 < τ(0.8) = 0.60; threshold κ -0.25 < τ(0.8) = 0.60; the best learner's anchor GT pass rate goes 1.00 (m0) → 0.75 (m1), drop 0.25 > slack 0.125 (τ-b -0.38, κ -0.25, AUC 0.21 on 8 anchor verdicts).",
+      "rejected: τ-b -0.38 < τ(0.8) = 0.80; threshold κ -0.25 < τ(0.8) = 0.80; the best learner's anchor GT pass rate goes 1.00 (m0) → 0.75 (m1), drop 0.25 > slack 0.100 (τ-b -0.38, κ -0.25, AUC 0.21 on 8 anchor verdicts).",
     );
     expect(d.agreement).toMatchObject({ n: 8, passes: 7 });
     expect(d.regression).toMatchObject({ status: 'measured', drop: 0.25, ok: false });
-    expect(d.regression?.slack).toBeCloseTo(0.125, 12);
+    expect(d.regression?.slack).toBeCloseTo(0.1, 12);
   });
 });
 
 describe('non-regression alone', () => {
   it('takes an explicit slack or slack(α), refuses a negative one, and names it with three decimals', () => {
-    expect(nonRegressionOnly({ alpha: 0.8 }).name).toBe('non-regression(slack=0.125)');
+    expect(nonRegressionOnly({ alpha: 0.8 }).name).toBe('non-regression(slack=0.100)');
     expect(nonRegressionOnly({ slack: 0 }).name).toBe('non-regression(slack=0.000)');
     expect(nonRegressionOnly({ alpha: 0 }).name).toBe('non-regression(slack=∞)');
     expect(() => nonRegressionOnly({ slack: -0.01 })).toThrow('slack must be ≥ 0, got -0.01');
@@ -219,5 +219,118 @@ describe('quarantine bookkeeping', () => {
     const d = q.review({ metric: Y, parent: 'M0', operator: 't' }, { oracle: poor, current: X, generation: 3, distance: 1 });
     expect(d.accepted).toBe(true);
     expect(d.reason).toBe('accepted: no gold observed this generation (budget); not enough observations to test a fall (0, needs 4); no Gao fit yet.');
+  });
+});
+
+describe('quarantine: the fall test on a hand-made curve', () => {
+  // Observations of 20 verdicts each, restored as a history: rates are passes / 20.
+  const point = (generation: number, passes: number, d = generation, expression = 'x'): QuarantinePoint => ({
+    generation,
+    d,
+    rate: passes / 20,
+    n: 20,
+    passes,
+    gold: 0,
+    metric: { expression, direction: 'lower', threshold: 2 },
+  });
+  const curve = (passes: readonly number[]) => passes.map((p, g) => point(g, p));
+  const watch = (passes: readonly number[], options: Partial<QuarantineOptions> = {}) => {
+    const q = quarantine({ form: 'rl', ...options });
+    q.restore(curve(passes));
+    return q;
+  };
+
+  it('refuses a window that is not a positive integer, and names itself by form and inner safeguard', () => {
+    for (const w of [0, 1.5, -1]) expect(() => quarantine({ form: 'rl', window: w })).toThrow(`window must be a positive integer, got ${w}`);
+    expect(quarantine({ form: 'selection' }).name).toBe('quarantine(selection)');
+    expect(quarantine({ form: 'rl', inner: nonRegressionOnly({ slack: 0.5 }) }).name).toBe('quarantine(rl, non-regression(slack=0.500))');
+  });
+
+  it('needs two windows of observations: none before, a test from exactly 2 × window on', () => {
+    expect(watch([18, 18, 6]).fall()).toBeNull();
+    expect(watch([18, 18, 6, 6]).fall()).not.toBeNull();
+    expect(watch([18, 6], { window: 1 }).fall()).toMatchObject({ peak: [0], latest: [1] });
+    expect(watch([18, 18, 18, 6, 6], { window: 3 }).fall()).toBeNull();
+  });
+
+  it('pools the best earlier window (the first of equals, never one overlapping the latest) against the latest', () => {
+    // windows before the latest two: [0,1] 0.5, [1,2] 0.5, [2,3] 0.75 — the last of them is the peak
+    expect(watch([10, 10, 10, 20, 4, 4]).fall()).toMatchObject({ peak: [2, 3], latest: [4, 5], peakRate: 0.75, latestRate: 0.2 });
+    // equal windows: the earliest stays the peak
+    expect(watch([18, 18, 18, 18, 6, 6]).fall()).toMatchObject({ peak: [0, 1] });
+    // a later, better window that overlaps the latest does not count
+    expect(watch([10, 10, 10, 20, 20, 4]).fall()).toMatchObject({ peak: [2, 3], latest: [4, 5], peakRate: 0.75, latestRate: 0.6 });
+  });
+
+  it('the z of the fall is the pooled two-proportion z; no variance means no z and no fall', () => {
+    // peak 18/20 + 18/20 = 0.9, latest 6/20 + 6/20 = 0.3; pooled 0.6: se = √(0.6·0.4·(1/40 + 1/40)) ≈ 0.1095, z ≈ 5.48
+    const t = watch([18, 18, 6, 6]).fall()!;
+    expect(t.drop).toBeCloseTo(0.6, 12);
+    expect(t.z).toBeCloseTo(0.6 / Math.sqrt(0.6 * 0.4 * (2 / 40)), 9);
+    expect(t.fell).toBe(true);
+    const flat = watch([20, 20, 20, 20]).fall()!;
+    expect(flat).toMatchObject({ drop: 0, z: null, fell: false });
+  });
+
+  it('fires at a drop of exactly minDrop and a z of exactly zCritical, not below either', () => {
+    // peak 15/20 + 15/20 = 0.75, latest 10/20 + 10/20 = 0.5: drop 0.25; pooled 0.625, se = √(0.625·0.375/20) ≈ 0.1531, z ≈ 1.633
+    const z = 0.25 / Math.sqrt((0.625 * 0.375) / 20);
+    expect(watch([15, 15, 10, 10], { minDrop: 0.25, zCritical: 1 }).fall()).toMatchObject({ drop: 0.25, fell: true });
+    expect(watch([15, 15, 10, 10], { minDrop: 0.2501, zCritical: 1 }).fall()?.fell).toBe(false);
+    expect(watch([15, 15, 10, 10], { minDrop: 0.1, zCritical: z - 1e-9 }).fall()?.fell).toBe(true);
+    expect(watch([15, 15, 10, 10], { minDrop: 0.1, zCritical: z + 1e-9 }).fall()?.fell).toBe(false);
+    // the defaults: 0.15 and 2.33
+    expect(watch([15, 15, 10, 10]).fall()?.fell).toBe(false); // drop 0.25 but z ≈ 1.63 < 2.33
+    expect(watch([19, 19, 16, 16]).fall()?.fell).toBe(false); // drop 0.15 but z ≈ 2.03 < 2.33
+    expect(watch([18, 18, 12, 12]).fall()?.fell).toBe(true); // drop 0.3, z ≈ 3.10
+    expect(watch([20, 20, 20, 20, 17, 17, 17, 17], { window: 4 }).fall()?.fell).toBe(true); // drop 0.15 exactly, z ≈ 3.6
+    expect(watch([20, 20, 20, 20, 18, 18, 18, 18], { window: 4 }).fall()?.fell).toBe(false); // z ≈ 2.9 but drop 0.1 < 0.15
+  });
+
+  it('after a fall it rejects and advises rolling back to the best observation of the peak window', () => {
+    const q = quarantine({ form: 'rl' });
+    q.restore([point(0, 16, 0.5, 'a'), point(1, 19, 1.5, 'b'), point(2, 19, 2.5, 'c'), point(3, 5, 3, 'd')]);
+    const o = new AnchorOracle(TWO, { budget: 100 });
+    const d = q.review({ metric: Y, parent: 'M0', operator: 't' }, { oracle: o, current: X, generation: 4, distance: 4 });
+    // the new observation (generation 4: m0's row, 4/4 = rate 1 on 4 verdicts) joins the latest window
+    expect(q.history.at(-1)).toMatchObject({ generation: 4, rate: 1, n: 4, passes: 4, d: 4, gold: 1 - 0.8 });
+    expect(d.accepted).toBe(false);
+    expect(d.outcome).toBe('rejected');
+    expect(d.rollback).toEqual({ generation: 1, metric: { expression: 'b', direction: 'lower', threshold: 2 }, d: 1.5, peak: 1.5 });
+    expect(d.budgetSpent).toBe(4);
+    expect(d.reason).toMatch(
+      /^rejected: gold fell — the best learner's anchor GT went 0\.95 \(gens 1–2\) → 0\.38 \(gens 3–4\), drop 0\.57 \(needs ≥ 0\.15\), z \d\.\d\d \(needs ≥ 2\.33\); Gao rl fit a -?\d\.\d{3}, b -?\d\.\d{3}, R² -?\d\.\d\d on 5 points; roll back to the metric of generation 1, b \(lower, pass ≤ 2\)\.$/,
+    );
+    expect(d.fit).not.toBeNull();
+  });
+
+  it('a single-observation window is named `gen g`; with no variance the z reads `undefined (no variance)`', () => {
+    const q = quarantine({ form: 'rl', window: 1, minDrop: 0.5 });
+    q.restore([point(0, 20), point(1, 20)]);
+    const d = q.review({ metric: Y, parent: 'M0', operator: 't' }, { oracle: new AnchorOracle(TWO, { budget: 100 }), current: X, generation: 1, distance: 1 });
+    expect(d.reason).toBe(
+      "accepted: no fall yet (the best learner's anchor GT went 1.00 (gen 0) → 1.00 (gen 1), drop 0.00 (needs ≥ 0.5), z undefined (no variance) (needs ≥ 2.33)); no Gao fit yet.",
+    );
+  });
+
+  it('with an inner safeguard: its decision and reason, the quarantine\'s state appended, its own name and the whole spend', () => {
+    const q = quarantine({ form: 'rl', inner: nonRegressionOnly({ slack: 0.2 }) });
+    const d = q.review({ metric: Y, parent: 'M0', operator: 't' }, { oracle: new AnchorOracle(TWO, { budget: 100 }), current: X, generation: 0, distance: 0 });
+    expect(d.safeguard).toBe('quarantine(rl, non-regression(slack=0.200))');
+    expect(d.accepted).toBe(false);
+    expect(d.budgetSpent).toBe(8); // m0's row for the observation, then m1's for the inner check
+    expect(d.reason).toBe(
+      "rejected: the best learner's anchor GT pass rate goes 1.00 (m0) → 0.75 (m1), drop 0.25 > slack 0.200; quarantine: not enough observations to test a fall (1, needs 4); no Gao fit yet.",
+    );
+  });
+
+  it('history is a copy; restore copies its input', () => {
+    const q = quarantine({ form: 'rl' });
+    const pts = curve([10, 12]);
+    q.restore(pts);
+    (pts[0] as { rate: number }).rate = 0;
+    expect(q.history[0]?.rate).toBe(0.5);
+    (q.history as QuarantinePoint[]).pop();
+    expect(q.history).toHaveLength(2);
   });
 });

@@ -24,6 +24,7 @@ import { experiments } from './experiments.ts';
 import { config } from './config.ts';
 import { lessons } from './lessons.ts';
 // --- end run layer
+import { refute } from './refute.ts';
 
 export const COMMANDS: readonly CliCommand[] = [
   list,
@@ -45,5 +46,8 @@ export const COMMANDS: readonly CliCommand[] = [
   runs,
   compare,
   merge,
+  // issue 11: the falsification battery on a run folder
+  refute,
+  // issue 13: lesson files checked
   lessons,
 ];
