@@ -7,7 +7,8 @@
  * input.
  */
 import { buildPanel } from './panel.ts';
-import { defaults, evolveConfig, FIELDS, parseQuery, restartNeeded, toQuery, type Settings } from './settings.ts';
+import { defaults, evolveConfig, FIELDS, restartNeeded, type Settings } from './settings.ts';
+import { mountClassroom, pageQuery, readUrl } from './classroom/index.ts';
 import { chooseRenderer, ViewHost } from './view/host.ts';
 import type { Playback } from './view/protocol.ts';
 import { ChartPanel, download } from './charts/panel.ts';
@@ -39,7 +40,7 @@ try {
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-const parsed = parseQuery(location.search);
+const parsed = readUrl(location.search);
 const settings: Settings = parsed.settings;
 const playback: Playback = { paused: false, speed: Number(settings.speed), follow: Number(settings.follow) };
 const grid = new ViewHost($('stage'), playback);
@@ -78,7 +79,7 @@ function setStatus(): void {
 }
 
 function writeUrl(): void {
-  const q = toQuery(settings);
+  const q = pageQuery(settings);
   history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}`);
 }
 
@@ -320,7 +321,7 @@ async function main(): Promise<void> {
 const api = {
   settings: () => structuredClone(settings),
   ignored: () => [...parsed.ignored],
-  query: () => toQuery(settings),
+  query: () => pageQuery(settings),
   state: () => {
     const v = grid.stats();
     return {
@@ -389,6 +390,7 @@ declare global {
   }
 }
 window.mirageApp = api;
+mountClassroom(api);
 main().catch((err: unknown) => {
   window.mirageAppError = err instanceof Error ? `${err.message}\n${err.stack}` : String(err);
   $('status').textContent = `The page failed to start: ${window.mirageAppError}`;

@@ -22,6 +22,7 @@ import { compare } from './compare.ts';
 import { merge } from './merge.ts';
 import { experiments } from './experiments.ts';
 import { config } from './config.ts';
+import { lessons } from './lessons.ts';
 // --- end run layer
 import { refute } from './refute.ts';
 
@@ -47,4 +48,6 @@ export const COMMANDS: readonly CliCommand[] = [
   merge,
   // issue 11: the falsification battery on a run folder
   refute,
+  // issue 13: lesson files checked
+  lessons,
 ];
