@@ -12,6 +12,7 @@ import untypedNodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { InputError } from '../src/core/errors.ts';
 import type { CurvePoint, TrainResult } from '../src/experiments/train.ts';
 import type { LearnerApi } from './learner-api.ts';
+import { workerScript } from './node-bundle.ts';
 import { nodeWorkerHandle, type InjectedFault } from './node-pool.ts';
 import { PhysicsPool, poolBatchRunner, type PoolOptions, type WorkerFactory } from './pool.ts';
 import type { BatchRunner } from '../src/core/checkWorld.ts';
@@ -22,7 +23,7 @@ const WORKER_URL = new URL('./learner.node-worker.mjs', import.meta.url);
 
 /** Runs `runTraining(config)` in a fresh learner worker; rejects if the worker dies. */
 export async function trainInWorker(config: unknown, onPoint?: (p: CurvePoint, total: number) => void): Promise<TrainResult> {
-  const worker = new Worker(WORKER_URL);
+  const worker = new Worker((await workerScript('learner')).url);
   const api = Comlink.wrap<LearnerApi>(nodeEndpoint(worker));
   const died = new Promise<never>((_, reject) => {
     worker.once('error', (err) => reject(new Error(`learner worker failed: ${err.message}`)));
@@ -65,12 +66,15 @@ export interface LearnerPool {
   close(): Promise<void>;
 }
 
-/** A WorkerFactory for learner workers as Node worker_threads (only generation 0 carries an injected fault, so a replacement heals). */
-export function learnerWorkerFactory(opts: Pick<LearnerPoolOptions, 'fault' | 'afterJobs' | 'faultWorkers'> = {}): WorkerFactory {
+/**
+ * A WorkerFactory for learner workers as Node worker_threads (only generation 0 carries an
+ * injected fault, so a replacement heals); `url` is the worker script (default: the tsx entry).
+ */
+export function learnerWorkerFactory(opts: Pick<LearnerPoolOptions, 'fault' | 'afterJobs' | 'faultWorkers'> & { readonly url?: URL } = {}): WorkerFactory {
   return {
     spawn(index, generation) {
       const faulty = opts.fault !== undefined && (opts.faultWorkers === undefined || opts.faultWorkers.includes(index)) && generation === 0;
-      const worker = new Worker(WORKER_URL, { workerData: faulty ? { fault: opts.fault, afterJobs: opts.afterJobs ?? 0 } : {} });
+      const worker = new Worker(opts.url ?? WORKER_URL, { workerData: faulty ? { fault: opts.fault, afterJobs: opts.afterJobs ?? 0 } : {} });
       return nodeWorkerHandle(worker);
     },
   };
@@ -81,13 +85,14 @@ export async function createLearnerPool(workers: number, opts: LearnerPoolOption
   const { fault, afterJobs, faultWorkers, jobDeadlineMs = 600_000, startDeadlineMs = 180_000, ...poolOpts } = opts;
   // A learner worker loads tfjs and every learner before its first ping: on a loaded machine
   // that took over 30 s (the physics pool's default start deadline), so it gets longer.
-  const pool = await PhysicsPool.create<LearnerApi>({ ...poolOpts, startDeadlineMs, workers, factory: learnerWorkerFactory({ fault, afterJobs, faultWorkers }) });
+  const pool = await PhysicsPool.create<LearnerApi>({ ...poolOpts, startDeadlineMs, workers, factory: learnerWorkerFactory({ fault, afterJobs, faultWorkers, url: (await workerScript('learner')).url }) });
   return {
     pool,
     batch: poolBatchRunner(pool),
     learners: {
       workers: pool.size,
-      run: (job) => pool.invoke((api) => api.job(job.kind, job.input), { deadlineMs: jobDeadlineMs, what: `learner job '${job.kind}'` }),
+      // Exclusive: a job waits for a free worker rather than queueing behind another job.
+      run: (job) => pool.invoke((api) => api.job(job.kind, job.input), { deadlineMs: jobDeadlineMs, what: `learner job '${job.kind}'`, exclusive: true }),
     },
     close: () => pool.close(),
   };

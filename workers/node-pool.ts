@@ -1,12 +1,14 @@
 /**
- * Node-only side of the physics pool: worker_threads running physics.node-worker.mjs (which
- * loads the TypeScript sources through tsx), plus the fault injection the supervision tests use.
+ * Node-only side of the physics pool: worker_threads running physics.node-entry.ts (from a
+ * bundle, see node-bundle.ts; through tsx when there is none), plus the fault injection the
+ * supervision tests use.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Endpoint } from 'comlink';
 // @ts-expect-error comlink types this ESM file as node-adapter.d.ts, which TypeScript does not pair with .mjs.
 import untypedNodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { workerScript } from './node-bundle.ts';
 import { PhysicsPool, type PoolOptions, type WorkerFactory, type WorkerHandle } from './pool.ts';
 
 const nodeEndpoint = untypedNodeEndpoint as (worker: Worker) => Endpoint;
@@ -24,6 +26,8 @@ export interface NodeWorkerOptions {
   readonly faultWorkers?: readonly number[];
   /** 'first': only generation 0 is faulty, so a replacement heals; 'all': every generation is. Default 'first'. */
   readonly faultGenerations?: 'first' | 'all';
+  /** The worker script (default: the tsx entry; `createNodePool` passes the bundle). */
+  readonly url?: URL;
 }
 
 const WORKER_URL = new URL('./physics.node-worker.mjs', import.meta.url);
@@ -53,7 +57,7 @@ export function nodeWorkerFactory(opts: NodeWorkerOptions = {}): WorkerFactory {
         opts.fault !== undefined &&
         (opts.faultWorkers === undefined || opts.faultWorkers.includes(index)) &&
         (opts.faultGenerations === 'all' || generation === 0);
-      const worker = new Worker(WORKER_URL, {
+      const worker = new Worker(opts.url ?? WORKER_URL, {
         workerData: faulty ? { fault: opts.fault, afterBatches: opts.afterBatches ?? 0 } : {},
       });
       return nodeWorkerHandle(worker);
@@ -62,11 +66,11 @@ export function nodeWorkerFactory(opts: NodeWorkerOptions = {}): WorkerFactory {
 }
 
 /** Creates a supervised pool of `workers` Node physics workers. */
-export function createNodePool(
+export async function createNodePool(
   workers: number = defaultWorkerCount(),
   opts: NodeWorkerOptions & Omit<PoolOptions, 'workers' | 'factory'> = {},
 ): Promise<PhysicsPool> {
-  const { fault, afterBatches, faultWorkers, faultGenerations, ...poolOpts } = opts;
-  const factory = nodeWorkerFactory({ fault, afterBatches, faultWorkers, faultGenerations });
+  const { fault, afterBatches, faultWorkers, faultGenerations, url, ...poolOpts } = opts;
+  const factory = nodeWorkerFactory({ fault, afterBatches, faultWorkers, faultGenerations, url: url ?? (await workerScript('physics')).url });
   return PhysicsPool.create({ ...poolOpts, workers, factory });
 }

@@ -104,6 +104,8 @@ export interface PoolStats {
 }
 
 interface Waiter {
+  /** Calls the worker may hold, this one included, for the waiter to take it. */
+  readonly depth: number;
   resolve(m: WorkerSlot): void;
   reject(e: Error): void;
 }
@@ -153,6 +155,12 @@ export interface InvokeOptions {
   readonly deadlineMs: number;
   /** What the call does, for the error after the last retry ("world x, episodes a..b"). */
   readonly what: string;
+  /**
+   * Only on a worker with nothing in flight. For long calls (learner jobs): queued behind another
+   * job on a busy worker, a job could wait while another worker idles, so a generation's last jobs
+   * would finish one after the other on one worker. Short physics batches keep the pipeline.
+   */
+  readonly exclusive?: boolean;
 }
 
 /**
@@ -237,7 +245,7 @@ export class PhysicsPool<Api extends PhysicsApi = PhysicsApi> {
     let lastCause = 'no attempt made';
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       if (attempt > 0) this.retries++;
-      const m = await this.acquire();
+      const m = await this.acquire(opts.exclusive ? 1 : PIPELINE_DEPTH);
       try {
         const result = await this.call(m, () => fn(m.api as unknown as Comlink.Remote<Api>), ms);
         this.release(m);
@@ -412,12 +420,12 @@ export class PhysicsPool<Api extends PhysicsApi = PhysicsApi> {
     }
   }
 
-  private acquire(): Promise<WorkerSlot> {
+  /** A live worker holding fewer than `depth` calls (the least loaded), or a wait for one. */
+  private acquire(depth: number): Promise<WorkerSlot> {
     if (this.closed) return Promise.reject(new Error('physics pool: closed'));
-    // The least-loaded live worker with room in its pipeline.
     let best: WorkerSlot | undefined;
     for (const m of this.slots) {
-      if ((m.state === 'idle' || m.state === 'busy') && m.inflight < PIPELINE_DEPTH && (!best || m.inflight < best.inflight)) best = m;
+      if ((m.state === 'idle' || m.state === 'busy') && m.inflight < depth && (!best || m.inflight < best.inflight)) best = m;
     }
     if (best) {
       best.inflight++;
@@ -427,7 +435,7 @@ export class PhysicsPool<Api extends PhysicsApi = PhysicsApi> {
     if (this.broken.every((b) => b !== undefined)) {
       return Promise.reject(new Error(`physics pool: no worker could be (re)started; last cause: ${this.broken.at(-1) ?? '?'}`));
     }
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return new Promise((resolve, reject) => this.waiters.push({ depth, resolve, reject }));
   }
 
   private release(m: WorkerSlot): void {
@@ -436,13 +444,19 @@ export class PhysicsPool<Api extends PhysicsApi = PhysicsApi> {
     this.makeIdle(m);
   }
 
-  /** Hands the worker's free pipeline slots to waiting calls; idle when nothing is in flight. */
+  /** Hands the worker's free pipeline slots to waiting calls, first come first served among those that fit; idle when nothing is in flight. */
   private makeIdle(m: WorkerSlot): void {
     if (m.state === 'dead') return;
-    while (m.inflight < PIPELINE_DEPTH && this.waiters.length > 0) {
+    for (let i = 0; i < this.waiters.length && m.inflight < PIPELINE_DEPTH; ) {
+      const w = this.waiters[i] as Waiter;
+      if (m.inflight >= w.depth) {
+        i++;
+        continue;
+      }
+      this.waiters.splice(i, 1);
       m.inflight++;
       m.state = 'busy';
-      (this.waiters.shift() as { resolve: (m: WorkerSlot) => void }).resolve(m);
+      w.resolve(m);
     }
     if (m.inflight === 0) m.state = 'idle';
   }

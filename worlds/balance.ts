@@ -272,6 +272,8 @@ export const balance = defineWorld({
   task,
   // The honest metric a designer would start from (its gameable neighbours are marked above).
   defaultMetric: () => ({ expression: 'survivalTime', direction: 'higher', threshold: 10 }),
+  // The designer's metric: how upright the pole was, averaged over the steps it lasted.
+  designerMetric: () => ({ expression: 'meanAbsAngle', direction: 'lower', threshold: 3, blindSpot: 'averages only the steps survived: an episode that fails fast after a small tilt passes' }),
   actionSpace: (p) => ({ names: ['force'], low: [-p.forceMax], high: [p.forceMax], units: ['N'] }),
   observationSpace: (p) => ({
     names: ['x', 'v', 'angle', 'angularVelocity'],

@@ -223,6 +223,8 @@ export const flip = defineWorld({
   task,
   // The honest metric a designer would start from (its gameable neighbours are marked above).
   defaultMetric: () => ({ expression: 'gapAB', direction: 'lower', threshold: 0.1 }),
+  // The designer's metric: the height of A's bottom face (Popov et al.'s reward); stacking lifts it to B's height.
+  designerMetric: (p) => ({ expression: 'aHeight', direction: 'higher', threshold: 0.9 * p.bHeight, blindSpot: "A knocked onto its end or flipped onto B lifts its bottom face as high or higher, without stacking" }),
   actionSpace: () => ({ names: ['vx', 'vy', 'spin'], low: [...ACTION_LOW], high: [...ACTION_HIGH], units: ['m/s', 'm/s', 'rad/s'] }),
   measurements,
   truth: ['lowestToBTop', 'overB'],

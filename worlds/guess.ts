@@ -73,6 +73,8 @@ export const guess = defineWorld({
   task,
   // The honest metric a designer would start from (its gameable neighbours are marked above).
   defaultMetric: () => ({ ...guessDefaultMetric }),
+  // The designer's metric: near enough, relative to the range.
+  designerMetric: () => ({ expression: 'relativeDistance', direction: 'lower', threshold: 0.01, blindSpot: 'a guess within 1 % of the range passes: near misses count as found when n > 100' }),
   actionSpace: (p) => ({ names: ['guess'], low: [0], high: [p.n - 1], units: ['cell'] }),
   measurements,
   checks: [

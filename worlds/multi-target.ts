@@ -77,6 +77,8 @@ export const multiTarget = defineWorld({
     ...perTarget,
   ],
   defaultMetric: (p) => ({ expression: 'meanRestError', direction: 'lower', threshold: p.zoneHalfWidth }),
+  // The designer's metric: landings, averaged — blind to rolling (body=ball) and to one bad throw among good ones.
+  designerMetric: (p) => ({ expression: 'meanLandingError', direction: 'lower', threshold: p.zoneHalfWidth, blindSpot: 'rolling after landing (body=ball), and a mean hides one missed target among k' }),
   featureNames: (p) => [...Array.from({ length: p.k }, (_, i) => `target${i + 1}`), 'gravity'],
   taskFeatures: (t, p) => [...Array.from({ length: p.k }, (_, i) => t.targets[i] ?? 0), t.overrides?.gravity ?? p.gravity],
   sampleTask(rng, split, p) {

@@ -58,6 +58,14 @@ export const projectile = defineWorld({
     },
   ],
   defaultMetric: (p) => ({ expression: 'restError', direction: 'lower', threshold: p.zoneHalfWidth }),
+  // The designer's metric: where the throw lands is cheap to see and dense, and for a bean bag it
+  // is where it rests; a ball rolls on, so the metric is blind to rolling out of the zone.
+  designerMetric: (p) => ({
+    expression: 'landingError',
+    direction: 'lower',
+    threshold: p.zoneHalfWidth,
+    blindSpot: p.body === 'ball' ? 'rolling after landing: a ball that lands in the zone rolls out of it and still passes' : 'small for a bean bag (it stops where it lands); with body=ball, rolling after landing',
+  }),
   featureNames: () => ['targetX', 'gravity'],
   taskFeatures: (t, p) => [t.targetX, t.overrides?.gravity ?? p.gravity],
   sampleTask(rng, split, p) {

@@ -237,6 +237,8 @@ export const pusher = defineWorld({
   task,
   // The honest metric a designer would start from (its gameable neighbours are marked above).
   defaultMetric: (p) => ({ expression: 'restError', direction: 'lower', threshold: p.padHalfWidth }),
+  // The designer's metric: the block's closest pass over the pad.
+  designerMetric: (p) => ({ expression: 'minBlockToPad', direction: 'lower', threshold: p.padHalfWidth, blindSpot: 'a fast push slides the block over the pad and beyond: passing is not stopping' }),
   actionSpace: () => ({ names: ['pushSpeed', 'pushTime'], low: [...ACTION_LOW], high: [...ACTION_HIGH], units: ['m/s', 's'] }),
   measurements,
   checks: [

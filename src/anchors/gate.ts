@@ -5,21 +5,26 @@
  * `AnchorOracle`) and returns a `Decision`: accepted or rejected, why (one sentence with the
  * numbers), the agreement statistics and the budget spent. Three ship here:
  * - `agreementGate` (the anchor gate, also exported as `anchorGate`): agreement ≥ τ(α) and
- *   ground-truth non-regression within slack(α); locked to the ground-truth metric at α = 1;
+ *   ground-truth non-regression within slack(α); locked to one metric at α = 1 (evolve: the designer metric);
  * - `nonRegressionOnly`: ground-truth non-regression alone;
  * - `quarantine`: watches the gold curve (the best learner's anchor GT, generation by generation)
  *   and rejects (and advises a rollback) once it has fallen, by a margin and a significance test;
  *   Gao's fit of the curve is recorded beside it.
  *
  * ## The α mapping (shown in the UI; `gateThresholds`, `ALPHA_MAPPING`)
- *   τ(α)     = 2α − 1            minimum agreement: −1 at α = 0 (anything goes), 0 at ½, 1 at 1
- *   slack(α) = (1 − α) / (2α)    allowed fall of the best learner's GT pass rate: ∞ at 0, 1 at ⅓
- *                                (pass rates live in [0, 1], so below α = ⅓ it never binds),
- *                                0.25 at ⅔, 0.125 at 0.8, 0 at 1
- *   locked   = (α = 1)           only the ground-truth metric itself is adopted
- * Both are simple, monotone and hit the ends the design asks for: at α = 0 nothing is checked
- * (uncontrolled drift), at α = 1 nothing but the designer's check is allowed (built-in bias).
- *
+ *   α = 0        the gate is open: τ = −1, slack = ∞ (nothing is checked, nothing bought: drift)
+ *   τ(α)     = α            for α > 0: minimum agreement (τ-b and κ) 0.25, 0.5, 0.75 at ¼, ½, ¾
+ *   slack(α) = (1 − α) / 2  for α > 0: allowed fall of the best learner's anchor GT pass rate,
+ *                            0.375, 0.25, 0.125 at ¼, ½, ¾, 0 at 1
+ *   locked   = (α = 1)      only the locked metric is adopted (evolve: the designer metric)
+ * Why this one (issue 10): the old τ(α) = 2α − 1 and slack = (1 − α)/(2α) were dead for α ≤ ½ —
+ * agreement statistics of metrics built from a world's measurements live in [0, 1] (the
+ * measurements declare honest directions), so a bar ≤ 0 rejected nothing, and a slack ≥ 1 on a
+ * pass rate in [0, 1] never bound; a recorded sweep gave identical runs at α = 0, ¼ and ½. Now
+ * the agreement bar sweeps the range agreement actually occupies, [0, 1], and the slack binds
+ * at every α > 0, so every step of the dial asks for more. α = 0 stays the open gate by
+ * definition (the drift end), so the dial jumps from "nothing checked" to "agreement ≥ 0" as
+ * soon as α > 0: any anchored gate refuses a metric that ranks consequences against ground truth.
  * ## Agreement (see agreement.ts)
  * Rank agreement is Kendall τ-b between the metric's goodness and the verdict margin. Because τ-b
  * cannot see a pass threshold — and loosening the threshold is a way to flatter learners — the
@@ -73,29 +78,29 @@ export { sameMetric, type Proposal };
 
 /** The α mapping as formulas (for the UI and docs). */
 export const ALPHA_MAPPING = Object.freeze({
-  minAgreement: 'τ(α) = 2α − 1',
-  slack: 'slack(α) = (1 − α) / (2α), ∞ at α = 0',
-  locked: 'locked to the ground-truth metric iff α = 1',
+  minAgreement: 'τ(α) = α for α > 0; −1 at α = 0 (open gate)',
+  slack: 'slack(α) = (1 − α) / 2 for α > 0; ∞ at α = 0',
+  locked: 'locked to the designer metric iff α = 1',
 });
 
 /** What a gate strength α requires. */
 export interface GateThresholds {
   readonly alpha: number;
-  /** τ(α): the least agreement (τ-b and κ) a proposal needs. −1 at α = 0. */
+  /** τ(α) = α: the least agreement (τ-b and κ) a proposal needs. −1 at α = 0. */
   readonly minAgreement: number;
-  /** slack(α): the largest allowed fall of the best learner's anchor GT pass rate. Infinity at α = 0. */
+  /** slack(α) = (1 − α)/2: the largest allowed fall of the best learner's anchor GT pass rate. Infinity at α = 0. */
   readonly slack: number;
-  /** α = 1: only the ground-truth metric is adopted. */
+  /** α = 1: only the locked metric (the designer metric in evolve) is adopted. */
   readonly locked: boolean;
 }
 
-/** The thresholds for gate strength α ∈ [0, 1] (τ = 2α − 1, slack = (1 − α)/(2α), locked at 1). */
+/** The thresholds for gate strength α ∈ [0, 1] (open at 0; else τ = α, slack = (1 − α)/2; locked at 1). */
 export function gateThresholds(alpha: number): GateThresholds {
   if (!(alpha >= 0 && alpha <= 1)) throw new RangeError(`gate strength α must be in [0, 1], got ${alpha}`);
   return Object.freeze({
     alpha,
-    minAgreement: 2 * alpha - 1,
-    slack: alpha === 0 ? Infinity : (1 - alpha) / (2 * alpha),
+    minAgreement: alpha === 0 ? -1 : alpha,
+    slack: alpha === 0 ? Infinity : (1 - alpha) / 2,
     locked: alpha === 1,
   });
 }
@@ -300,8 +305,10 @@ function buySample(oracle: AnchorOracle, seed: number, generation: number, size:
 export interface AgreementGateOptions {
   /** Gate strength α ∈ [0, 1]. */
   readonly alpha: number;
-  /** The ground-truth metric (`groundTruthMetric(world, params)`): the only metric adopted at α = 1; null if the world has none. */
+  /** The ground-truth metric (`groundTruthMetric(world, params)`); null if the world has none. The metric adopted at α = 1 unless `locked` is given. */
   readonly groundTruth: Metric | null;
+  /** The only metric adopted at α = 1 (evolve: the designer metric — built-in bias); default `groundTruth`. */
+  readonly locked?: Metric | null;
   /** Run seed: picks the agreement sample's cells. */
   readonly seed: number;
   /** Cells of the per-generation agreement sample (default 24). */
@@ -321,7 +328,9 @@ export function agreementGate(options: AgreementGateOptions): Safeguard {
   if (!(Number.isInteger(sampleSize) && sampleSize >= 0)) throw new RangeError(`sampleSize must be a non-negative integer, got ${sampleSize}`);
   const thresholds = { alpha: th.alpha, minAgreement: th.minAgreement, slack: Number.isFinite(th.slack) ? th.slack : null, locked: th.locked };
   const name = `anchor-gate(α=${th.alpha})`;
-  const gt = options.groundTruth;
+  const gt = options.locked === undefined ? options.groundTruth : options.locked;
+  const lockedTo = options.locked === undefined ? 'ground truth' : 'the designer metric';
+  const lockedName = options.locked === undefined ? 'the ground-truth metric' : 'the locked metric';
   const a = th.alpha;
   return {
     name,
@@ -333,10 +342,10 @@ export function agreementGate(options: AgreementGateOptions): Safeguard {
         // Nothing to measure: the metric is fixed by design. Agreement is recorded from what is already bought.
         const agreement = metricAgreement(proposal.metric, oracle.evidence());
         if (gt !== null && sameMetric(proposal.metric, gt)) {
-          return decide({ accepted: true, agreement, reason: `accepted: locked to ground truth (α = 1) and this is the ground-truth metric ${describeMetric(gt)}.` });
+          return decide({ accepted: true, agreement, reason: `accepted: locked to ${lockedTo} (α = 1) and this is ${lockedName} ${describeMetric(gt)}.` });
         }
-        const only = gt ? `only ${describeMetric(gt)} may be adopted` : 'this world has no ground-truth metric expression, so no metric may be adopted';
-        return decide({ accepted: false, agreement, reason: `rejected: locked to ground truth (α = 1); ${only}.` });
+        const only = gt ? `only ${describeMetric(gt)} may be adopted` : `this world has no ${options.locked === undefined ? 'ground-truth' : 'designer'} metric expression, so no metric may be adopted`;
+        return decide({ accepted: false, agreement, reason: `rejected: locked to ${lockedTo} (α = 1); ${only}.` });
       }
       if (a === 0) {
         const agreement = metricAgreement(proposal.metric, oracle.evidence());

@@ -9,6 +9,7 @@
  * No Node imports: the host passes its pools, sinks and clock.
  */
 import type { BatchRunner } from '../core/checkWorld.ts';
+import { clearReferenceCache } from '../experiments/dial.ts';
 import { parseExperimentConfig } from '../experiments/registry.ts';
 import type { AnyExperiment, LearnerRunner } from '../experiments/types.ts';
 import type { Provenance } from '../runs/record.ts';
@@ -50,10 +51,15 @@ export interface ExperimentBenchResult {
   readonly config: Record<string, unknown>;
 }
 
-async function timedRun(o: ExperimentBenchOptions, config: { seed: number } & Record<string, unknown>, workers: number): Promise<{ seconds: number; sinkSeconds: number; contentHash: string }> {
+async function timedRun(o: ExperimentBenchOptions, config: { seed: number } & Record<string, unknown>, workers: number, label: string): Promise<{ seconds: number; sinkSeconds: number; contentHash: string }> {
+  // The sink first: a sink that cannot open must not leave started workers behind (they would
+  // keep the process alive after the error).
+  const sink = timedSink(o.makeSink(label), o.clock);
+  // Evolve caches its gtLoss reference curves by configuration in this process: without this the
+  // second (pool) run would reuse the first run's and skip two thirds of its work.
+  clearReferenceCache();
   const t0 = o.clock();
   const host = await o.makeHost(workers);
-  const sink = timedSink(o.makeSink(`${workers}-workers`), o.clock);
   try {
     const outcome = await startRun({
       experiment: o.experiment,
@@ -78,8 +84,9 @@ async function timedRun(o: ExperimentBenchOptions, config: { seed: number } & Re
 /** Times the experiment's quick run on one worker thread and on `workers`. */
 export async function benchExperiment(o: ExperimentBenchOptions): Promise<ExperimentBenchResult> {
   const config = parseExperimentConfig(o.experiment, { seed: o.seed }, { quick: true });
-  const one = await timedRun(o, config, 1);
-  const pool = await timedRun(o, config, o.workers);
+  // Distinct labels: with `workers` = 1 both runs have one worker, and each needs its own sink.
+  const one = await timedRun(o, config, 1, 'one-worker');
+  const pool = await timedRun(o, config, o.workers, `pool-${o.workers}-workers`);
   if (one.contentHash !== pool.contentHash) throw new Error(`bench: the 1-worker and ${o.workers}-worker runs differ (content hashes ${one.contentHash} and ${pool.contentHash})`);
   const round = (x: number, d = 3): number => Number(x.toFixed(d));
   return {

@@ -73,8 +73,10 @@ export function jsGzipKb(dir: string): number {
 /** What `bench ui --json` prints. */
 export interface UiBench {
   views: number;
-  /** Animation frames per second from 2 s after the first frame to the end. */
+  /** Frames per second of the views' frame loop (in the view worker, or on the page thread without OffscreenCanvas), from 2 s after the first frame to the end. */
   fps: number;
+  /** Where the views draw: 'view worker' or 'page thread'. */
+  viewThread: string;
   /** Frames actually rendered per second (a grid at rest is not re-rendered). */
   rendersPerSecond: number;
   /** Main-thread tasks over 50 ms from 2 s after the first frame to the end. */
@@ -89,6 +91,7 @@ export interface UiBench {
 
 interface PageState {
   frames: number;
+  viewThread: string;
   renders: number;
   attemptsDrawn: number;
   generations: number;
@@ -132,6 +135,7 @@ export async function benchUi(opts: { seconds: number; outDir: string; onLine?: 
     return {
       views: 36,
       fps: Math.round(((b.frames - a.frames) / secs) * 10) / 10,
+      viewThread: b.viewThread,
       rendersPerSecond: Math.round(((b.renders - a.renders) / secs) * 10) / 10,
       longTasksOver50ms: p.longTasks.filter((t) => t.start >= windowStart && t.duration > 50).length,
       firstPointMs: p.firstPointMs === null ? null : Math.round(p.firstPointMs),

@@ -347,6 +347,27 @@ export const WORLD_PROPERTIES: readonly WorldProperty[] = [
     },
   },
   {
+    // The designer metric (evolve starts from it; α = 1 locks to it): well-formed at the default
+    // parameters, reading only declared measurements, with its blind spot documented. The metric
+    // language lives outside the core, so this reads identifiers only; evolve parses it fully.
+    name: 'designer metric reads declared measurements and names its blind spot',
+    phase: 'before-cases',
+    applies: ({ world }) => (world.designerMetric ? RUN : { notApplicable: 'the world declares no designer metric' }),
+    run: ({ world }) => {
+      const bad: string[] = [];
+      const params = world.params.parse({});
+      const d = world.designerMetric!(params);
+      const names = new Set(world.measurements.map((m) => m.name));
+      const refs = [...d.expression.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(\()?/g)].filter((m) => m[2] === undefined).map((m) => m[1] as string);
+      if (refs.length === 0) bad.push(`designer metric '${d.expression}' reads no measurement`);
+      for (const r of refs) if (!names.has(r)) bad.push(`designer metric reads '${r}', which is not a declared measurement`);
+      if (d.direction !== 'lower' && d.direction !== 'higher') bad.push(`designer metric direction '${String(d.direction)}' (lower or higher)`);
+      if (!Number.isFinite(d.threshold)) bad.push(`designer metric threshold ${d.threshold} is not finite`);
+      if (typeof d.blindSpot !== 'string' || d.blindSpot.trim().length < 10) bad.push('designer metric has no documented blind spot (blindSpot: one sentence)');
+      return bad;
+    },
+  },
+  {
     // The view hook (what the app draws): plain data, valid, and every channel it names is recorded.
     name: VIEW_PROPERTY,
     phase: 'on-cases',

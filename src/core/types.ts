@@ -37,6 +37,12 @@ export interface DeclaredMetric {
   threshold: number;
 }
 
+/** A designer metric: a declared metric with its documented blind spot. */
+export interface DesignerMetric extends DeclaredMetric {
+  /** What it cannot see: how a consequence can pass it and fail the ground-truth checks. */
+  blindSpot: string;
+}
+
 /** A ground-truth verdict: pass iff margin ≥ 0; the margin says by how much. */
 export interface Verdict {
   readonly check: string;
@@ -189,6 +195,12 @@ export interface WorldBase<P extends object, T extends TaskBase> {
    * direction and its pass threshold (e.g. projectile: `restError`, lower, zone half-width).
    */
   defaultMetric?(params: P): DeclaredMetric;
+  /**
+   * The designer metric: the fixed, hand-written metric a reasonable designer would ship —
+   * plausible, cheap, dense, and incomplete in the way `blindSpot` documents (projectile with a
+   * ball: `landingError`, blind to rolling). Evolve starts from it and α = 1 locks to it.
+   */
+  designerMetric?(params: P): DesignerMetric;
   /** Draws one task of a split; probe tasks include shifted ones. */
   sampleTask(rng: Stream, split: Split, params: P): T;
   /**

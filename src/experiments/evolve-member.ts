@@ -47,6 +47,8 @@ export interface MemberRunConfig {
   readonly episodesPerGeneration: number;
   readonly roundSize: number;
   readonly recentEpisodes: number;
+  /** Held-out tasks of the train distribution (never trained on, never anchors) on which ground truth is measured for gtLoss; 0 or absent = none. */
+  readonly heldOutTasks?: number;
 }
 
 /** One member's work for one generation (or its start evaluation, `gen` = -1): plain data. */
@@ -77,6 +79,8 @@ export interface MemberEvaluation {
   readonly anchorCs: Consequence[];
   readonly anchorGt: number;
   readonly probeGt: number;
+  /** Ground-truth pass rate on the held-out train-distribution tasks (null without them): the experimenter's gtLoss reads it. */
+  readonly heldOutGt: number | null;
   /** Greedy anchor actions in action-box units [-1, 1]. */
   readonly boxActions: number[][];
 }
@@ -104,6 +108,7 @@ export interface MemberResult {
 export const EVAL_BASE = 2 ** 44;
 export const ANCHOR_BASE = 2 ** 45;
 export const PROBE_BASE = 2 ** 46;
+export const HELD_OUT_BASE = 2 ** 47;
 
 /** Seed of the `version`-th learner of a slot. */
 export const seedFor = (seed: number, slot: number, version: number): number => new Stream([seed, 'member', slot, version]).int(0, 2 ** 31 - 1);
@@ -146,6 +151,8 @@ export interface MemberSuites {
   readonly params: Record<string, unknown>;
   readonly env: LearnerEnv;
   readonly train: SuiteTask[];
+  /** Held-out train-distribution tasks (gtLoss): drawn from their own stream, so never a train or anchor task's draw. */
+  readonly heldOut: SuiteTask[];
   readonly anchor: TaskSuite;
   readonly probe: TaskSuite;
   readonly anchorFeatures: number[][];
@@ -163,14 +170,19 @@ export function memberSuites(run: MemberRunConfig): MemberSuites {
     const resolved = task.overrides ? resolveParams(world, { ...params, ...task.overrides }) : params;
     return { key: `train:${i}`, task, features: world.taskFeatures!(task, resolved) };
   });
+  const heldOut: SuiteTask[] = Array.from({ length: run.heldOutTasks ?? 0 }, (_, i) => {
+    const task = world.sampleTask(new Stream([run.seed, 'evolve:held-out', i]), 'train', params) as TaskBase;
+    const resolved = task.overrides ? resolveParams(world, { ...params, ...task.overrides }) : params;
+    return { key: `held-out:${i}`, task, features: world.taskFeatures!(task, resolved) };
+  });
   const env: LearnerEnv = { world: world.id, actionSpace: world.actionSpace(params), featureNames: world.featureNames!(params) };
-  return { world, params, env, train, anchor, probe, anchorFeatures: suiteFeatures(world, params, anchor), probeFeatures: suiteFeatures(world, params, probe) };
+  return { world, params, env, train, heldOut, anchor, probe, anchorFeatures: suiteFeatures(world, params, anchor), probeFeatures: suiteFeatures(world, params, probe) };
 }
 
 // A worker serves many jobs of one run: build its suites once.
 let cached: { key: string; suites: MemberSuites } | undefined;
 function suitesFor(run: MemberRunConfig): MemberSuites {
-  const key = JSON.stringify([run.world, run.params, run.seed, run.anchorTasks, run.probeTasks, run.trainTasks]);
+  const key = JSON.stringify([run.world, run.params, run.seed, run.anchorTasks, run.probeTasks, run.trainTasks, run.heldOutTasks ?? 0]);
   if (cached?.key !== key) cached = { key, suites: memberSuites(run) };
   return cached.suites;
 }
@@ -250,12 +262,14 @@ export async function runMemberJob(job: MemberJob, physics: BatchRunner): Promis
     const anchorActions = greedy(s.anchorFeatures);
     const anchorCs = await simulate(suiteEpisodes(s.anchor, anchorActions, ANCHOR_BASE));
     const probe = await runProbe(s.probe, greedy(s.probeFeatures), simulate, PROBE_BASE);
+    const heldOutCs = s.heldOut.length ? await simulate(episodesOf(s.heldOut, greedy(s.heldOut.map((t) => t.features)), HELD_OUT_BASE)) : null;
     const evaluation: MemberEvaluation = {
       values,
       proxy: values.filter((v) => metricPasses(metric, v)).length / values.length,
       anchorCs,
       anchorGt: anchorCs.filter((c) => c.gtPass).length / anchorCs.length,
       probeGt: probe.passRate ?? 0,
+      heldOutGt: heldOutCs ? heldOutCs.filter((c) => c.gtPass).length / heldOutCs.length : null,
       boxActions: anchorActions.map((a) => toBox(world, params, a)),
     };
     return {

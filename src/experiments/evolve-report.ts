@@ -1,21 +1,20 @@
 /**
- * Text reports of evolve runs and α sweeps, for the CLI (plain strings, no I/O): a row per
- * generation, a line per decision, the closing summary, and the frontier table of a sweep.
+ * Text reports of evolve runs, for the CLI (plain strings, no I/O): a row per generation, a line
+ * per decision, and the closing summary (α sweeps are the `drift` experiment's run folders).
  */
 import type { GaoFit } from '../anchors/index.ts';
 import type { DecisionRecord, EvolveRecord, GenerationRecord } from './evolve.ts';
-import type { SweepResult } from './sweep.ts';
 
 const f = (x: number | null | undefined, digits = 2): string => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
 const pad = (s: string, n: number): string => s.padStart(n);
 
 /** The column header of `generationRow`. */
-export const GENERATION_HEADER = '  gen  episodes   proxy  anchorGt  probeGt  disagr  shiftGap  metric';
+export const GENERATION_HEADER = '  gen  episodes   proxy  anchorGt  probeGt  disagr  shiftGap  gtLoss   drift  bought  metric';
 
 /** One generation as a table row. */
 export function generationRow(g: GenerationRecord): string {
   const rel = g.direction === 'lower' ? '≤' : '≥';
-  return `${pad(String(g.gen), 5)}  ${pad(String(g.episodes), 8)}  ${pad(f(g.proxy), 6)}  ${pad(f(g.anchorGt), 8)}  ${pad(f(g.probeGt), 7)}  ${pad(f(g.disagreement), 6)}  ${pad(f(g.shiftGap), 8)}  ${g.metric} ${rel} ${g.threshold}`;
+  return `${pad(String(g.gen), 5)}  ${pad(String(g.episodes), 8)}  ${pad(f(g.proxy), 6)}  ${pad(f(g.anchorGt), 8)}  ${pad(f(g.probeGt), 7)}  ${pad(f(g.disagreement), 6)}  ${pad(f(g.shiftGap), 8)}  ${pad(f(g.gtLoss), 6)}  ${pad(f(g.drift), 6)}  ${pad(String(g.budgetSpent), 6)}  ${g.metric} ${rel} ${g.threshold}`;
 }
 
 /** One decision as an indented line (re-validations that passed are left out: nothing happened). ✓ accepted, ✗ rejected, ? undecided (no evidence either way), ↩ fallback. */
@@ -37,17 +36,7 @@ export function summaryLines(r: EvolveRecord): string[] {
     `proxy ${f(s.proxyStart)} → ${f(s.proxyEnd)};  anchor GT best ${f(s.anchorGtBest)} (gen ${s.anchorGtBestGen}) → final ${f(s.anchorGtFinal)} (drop ${f(s.anchorGtDrop)});  probe GT final ${f(s.probeGtFinal)};  disagreement ${f(s.disagreementFinal)}`,
     `episodes per member to anchor GT ≥ ${r.config.gtThreshold}: ${s.episodesToThreshold ?? 'not reached'};  metrics adopted ${s.metricsAdopted};  gameable measurements first in force at gen ${s.firstGameableGen ?? '—'}`,
     `final metric: ${s.finalMetric.expression} ${rel} ${s.finalMetric.threshold}${s.finalGameable.length ? `  (gameable: ${s.finalGameable.join(', ')})` : ''}`,
+    `gtLoss final ${f(s.finalGtLoss)};  bias (the designer metric's gtLoss) ${f(s.finalBias)};  max drift ${f(s.maxDrift)};  anchor verdicts bought ${s.anchorVerdictsBought}${r.designerMetric ? `;  designer metric ${r.designerMetric.expression} (blind spot: ${r.designerMetric.blindSpot})` : ''}`,
     `Gao fit of gold vs d — selection: ${fitText(r.gao.selection)}; rl: ${fitText(r.gao.rl)}`,
   ];
-}
-
-/** The frontier of a sweep as a table. */
-export function frontierLines(sweep: SweepResult): string[] {
-  const lines = [`α sweep on ${sweep.world}, seeds ${sweep.seeds.join(', ')} (means over seeds)`, '    α  probeGt  anchorGt  best→final drop  disagr  episodes→GT  proxy  Gao rl fit (gold vs d)'];
-  for (const p of sweep.frontier) {
-    lines.push(
-      `${pad(f(p.alpha), 5)}  ${pad(f(p.finalProbeGt), 7)}  ${pad(f(p.finalAnchorGt), 8)}  ${pad(f(p.anchorGtDrop), 15)}  ${pad(f(p.finalDisagreement), 6)}  ${pad(p.episodesToThreshold === null ? '—' : `${Math.round(p.episodesToThreshold)} (${p.reached}/${p.runs})`, 11)}  ${pad(f(p.proxyEnd), 5)}  ${fitText(p.gao.rl)}`,
-    );
-  }
-  return lines;
 }

@@ -30,10 +30,17 @@
  * alone. The anchors' hash is recorded at the start and re-verified at the end
  * (AnchorsChangedError fails the run loudly).
  *
- * α = 1 is the designer's choice made total: the adopted metric is locked to the ground-truth
- * metric and every member learns from it through the `binary` channel (the check itself,
- * sparse feedback); for α < 1 members start on the world's default metric with the configured
- * channel, and PBT may switch channels.
+ * Members start on the world's designer metric (`designerMetric`: plausible, cheap, dense and
+ * blind somewhere the world documents; projectile with a ball: `landingError`, blind to
+ * rolling), or on the config's `metric`. α = 1 is the designer's choice made total: the adopted
+ * metric is locked to that start metric (built-in bias). The feedback channel is the configured
+ * one at every α, and PBT may switch channels at every α.
+ *
+ * The dial's measurements (dial.ts; experimenter only, computed after the generation's decisions,
+ * never shown to learners or the meta-agent): gtLoss (a reference population trained on the
+ * ground-truth metric, minus the learner the system would ship, on held-out train-distribution
+ * tasks), bias (the same for the designer metric), drift (disagreement above its lowest so far),
+ * and the anchor verdicts bought per run.
  *
  * Learner choice: `gaussian-policy` (a small tfjs MLP trained by REINFORCE), because it learns
  * from any scalar feedback within a few hundred episodes (normalised advantages make it
@@ -54,7 +61,6 @@ import { Stream } from '../core/rng.ts';
 import { InputError, inputErrorFromZod, resolveParams } from '../core/runtime.ts';
 import { isClosedLoop, type AnyWorld, type MeasurementSpec } from '../core/types.ts';
 import {
-  agreementGate,
   AnchorOracle,
   bestMember,
   consequenceMargin,
@@ -64,8 +70,6 @@ import {
   goodness,
   groundTruthMetric,
   metricAgreement,
-  nonRegressionOnly,
-  quarantine,
   recordAnchors,
   verifyAnchors,
   type Agreement,
@@ -74,7 +78,6 @@ import {
   type DecisionOutcome,
   type GaoFit,
   type QuarantinePoint,
-  type QuarantineSafeguard,
   type Safeguard,
   type SafeguardContext,
 } from '../anchors/index.ts';
@@ -84,15 +87,15 @@ import type { LearnerState } from '../learners/types.ts';
 import { directionRequiredText, MetricError, metricToSpec, measurementsUsed, parse, parseMetric, resolveDirection, type Metric, type MetricSpec } from '../metrics/index.ts';
 import { DEFAULT_META, DEFAULT_PBT, inheritState, MetaAgent, PROPOSER_KINDS, type ChannelChoice, type LearnerChange, type MeasurementRecord, type MetaAgentSnapshot, type MetricCandidate, type PbtOptions } from '../meta/index.ts';
 import { getWorld } from '../../worlds/index.ts';
+import { createRegisteredSafeguard, isWatchingSafeguard, SAFEGUARD_KINDS, SAFEGUARDS, type SafeguardKind } from '../anchors/safeguards.ts';
+import { driftSeries, referenceCurve, rememberReference, shippedIndex, type ReferenceCurve } from './dial.ts';
 import { MetricBook, metricKey, type MetricBookSnapshot, type MetricLineage } from './evolve-decisions.ts';
 import { actionDistance, memberSuites, runMemberJob, type MemberJob, type MemberResult, type MemberRunConfig } from './evolve-member.ts';
 import { inProcessRunner, serialJobs, workerJobs, type BatchRunner, type JobRunner } from './runner.ts';
 import { defineExperiment } from './types.ts';
 
-/** Safeguard ids of the CLI and config. */
-export const SAFEGUARD_KINDS = ['agreement', 'non-regression', 'quarantine'] as const;
-/** One safeguard id. */
-export type SafeguardKind = (typeof SAFEGUARD_KINDS)[number];
+// Safeguard ids of the CLI and config: the registry's (src/anchors/safeguards.ts).
+export { SAFEGUARD_KINDS, type SafeguardKind } from '../anchors/safeguards.ts';
 
 /** Hyperparameters the evolve experiment gives a family unless the config overrides them (small and fast). */
 export const EVOLVE_LEARNER_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = Object.freeze({
@@ -104,11 +107,15 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** Evolve configuration: one schema for the CLI, files and the app. */
 export const evolveConfigSchema = z.strictObject({
   world: z.string().describe('World id (a one-shot world with task features).'),
-  alpha: z.number().min(0).max(1).describe('Gate strength α: 0 = anything goes (drift), 1 = locked to the ground-truth check (bias).'),
+  alpha: z.number().min(0).max(1).describe('Gate strength α: 0 = anything goes (drift), 1 = locked to the designer metric (bias).'),
   generations: int(1, 1000).default(30).describe('Generations.'),
   population: int(2, 64).default(6).describe('Learners in the population.'),
   anchorTasks: int(2, 1000).default(24).describe('Anchor tasks (the gate checks ground truth on them).'),
   anchorBudget: int(0, 1_000_000).optional().describe('Ground-truth verdicts the safeguard may buy per generation (default 24 + 4 × anchorTasks: the agreement sample, two rows for re-validation, two for a proposal).'),
+  anchorBudgetTotal: int(0, 100_000_000).optional().describe('Ground-truth verdicts the safeguard may buy over the whole run (each generation gets at most what is left; default: no run limit).'),
+  heldOutTasks: int(1, 10_000).default(48).describe('Held-out train-distribution tasks (never trained on, never anchors) on which gtLoss and bias are measured.'),
+  gtLoss: z.boolean().default(true).describe('Measure gtLoss and bias: trains two reference populations (ground-truth metric, designer metric) with the same budget, once per configuration (cached).'),
+  steering: z.number().min(0).max(10).default(1).describe("Weight of the gate's past verdicts in the meta-agent's proposals (0 = unsteered: the self-flattering preference alone)."),
   probeTasks: int(1, 10_000).default(48).describe('Probe tasks (held out and shifted; reported only).'),
   trainTasks: int(1, 100_000).default(128).describe('Train tasks (learners see them).'),
   evalTasks: int(1, 10_000).default(32).describe('Train tasks on which the proxy (pass rate under the adopted metric) is measured.'),
@@ -116,7 +123,7 @@ export const evolveConfigSchema = z.strictObject({
   roundSize: int(1, 4096).default(64).describe('Episodes per learning round.'),
   recentEpisodes: int(1, 100_000).default(64).describe("Each member's latest train episodes shown to the meta-agent (measurements only)."),
   warmup: int(0, 1000).default(3).describe('Generations trained on the start metric before the meta-agent proposes metrics.'),
-  safeguard: z.enum(SAFEGUARD_KINDS).default('agreement').describe('agreement: the anchor gate; non-regression: GT non-regression alone; quarantine: a watch on the gold curve around the anchor gate.'),
+  safeguard: z.enum(SAFEGUARD_KINDS).default('agreement').describe(SAFEGUARDS.map((e) => `${e.id}: ${e.summary.split(':')[0]}`).join('; ') + '.'),
   proposer: z.enum(PROPOSER_KINDS).default(DEFAULT_META.proposer).describe('Metric proposer: random mutation or a UCB1 bandit over mutation operators.'),
   candidates: int(1, 256).default(DEFAULT_META.candidates).describe('Candidate metrics per generation.'),
   submissions: int(1, 64).default(DEFAULT_META.submissions).describe('Most preferred candidates submitted to the safeguard per generation.'),
@@ -133,12 +140,12 @@ export const evolveConfigSchema = z.strictObject({
     .default({ fraction: DEFAULT_PBT.fraction, every: DEFAULT_PBT.every, channelRate: DEFAULT_PBT.channelRate, capacityRate: DEFAULT_PBT.capacityRate }),
   learner: z.string().default('gaussian-policy').describe('Learner family id.'),
   learnerConfig: z.record(z.string(), z.unknown()).default({}).describe('Hyperparameters over EVOLVE_LEARNER_DEFAULTS, validated by the family.'),
-  feedback: z.enum(CHANNEL_KINDS).default('graded').describe('Starting feedback channel (α = 1 forces binary).'),
+  feedback: z.enum(CHANNEL_KINDS).default('graded').describe('Starting feedback channel (at every α).'),
   schedule: z.enum(SCHEDULES).optional().describe('Schedule of a `scheduled` starting channel.'),
   metric: z
     .strictObject({ expression: z.string(), direction: z.enum(['lower', 'higher']).optional(), threshold: z.number() })
     .optional()
-    .describe("Start metric (default: the world's default metric, else its ground-truth metric); without a direction, the one its measurements declare (required when they declare none or disagree)."),
+    .describe("Start metric (default: the world's designer metric, else its default metric, else its ground-truth metric); α = 1 locks to it; without a direction, the one its measurements declare (required when they declare none or disagree)."),
   revalidate: z.boolean().default(true).describe('Review the adopted metric again every generation (against its parent) and roll it back when the safeguard rejects it.'),
   gtThreshold: z.number().min(0).max(1).default(0.8).describe('Anchor GT pass rate that counts as "learned" for episodes-to-threshold.'),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
@@ -157,6 +164,8 @@ export interface MemberRecord {
   readonly proxy: number;
   readonly anchorGt: number;
   readonly probeGt: number;
+  /** Ground-truth pass rate on the held-out train-distribution tasks. */
+  readonly heldOutGt: number | null;
   /** Path length of its greedy anchor actions since its lineage started (see GenerationRecord.d). */
   readonly d: number;
   /** Net distance of its greedy anchor actions from where its lineage started. */
@@ -195,6 +204,16 @@ export interface GenerationRecord {
   readonly dNet: number;
   /** Ground-truth verdicts the safeguard bought this generation. */
   readonly budgetSpent: number;
+  /** Held-out GT pass rate of the learner the system would ship (the best by the metric in force on its evaluation tasks); null without held-out tasks. */
+  readonly shippedGt: number | null;
+  /** Held-out GT pass rate of the reference population's best member at this generation (null: no reference). */
+  readonly referenceGt: number | null;
+  /** gtLoss: referenceGt − shippedGt (experimenter only; null: no reference). */
+  readonly gtLoss: number | null;
+  /** bias: the designer metric's gtLoss at this generation (referenceGt − the designer reference's best). */
+  readonly bias: number | null;
+  /** drift: disagreement − the lowest disagreement of the run so far (null while undefined). */
+  readonly drift: number | null;
   readonly members: readonly MemberRecord[];
 }
 
@@ -267,6 +286,14 @@ export interface EvolveSummary {
   /** For each measurement any metric in force used: the first generation it was in force. */
   readonly measurementsFirstInForce: Readonly<Record<string, number>>;
   readonly metricsAdopted: number;
+  /** gtLoss of the final generation (null: not measured). */
+  readonly finalGtLoss: number | null;
+  /** bias (the designer metric's gtLoss) at the final generation. */
+  readonly finalBias: number | null;
+  /** Largest drift of the run (null: disagreement never defined). */
+  readonly maxDrift: number | null;
+  /** Ground-truth verdicts the safeguard bought over the whole run. */
+  readonly anchorVerdictsBought: number;
 }
 
 /** The run record: plain JSON, a function of (config, seed). */
@@ -282,8 +309,12 @@ export interface EvolveRecord {
   readonly suites: { readonly anchor: string; readonly probe: string };
   readonly backend: string;
   readonly safeguard: string;
-  readonly startMetric: { readonly metric: MetricSpec; readonly source: 'config' | 'world default' | 'ground-truth metric' };
+  readonly startMetric: { readonly metric: MetricSpec; readonly source: 'config' | 'designer metric' | 'world default' | 'ground-truth metric' };
   readonly groundTruthMetric: MetricSpec | null;
+  /** The world's designer metric and its documented blind spot (null: the world declares none). */
+  readonly designerMetric: (MetricSpec & { readonly blindSpot: string }) | null;
+  /** The reference curves behind gtLoss and bias (null when not measured). */
+  readonly references: { readonly groundTruth: ReferenceCurve | null; readonly designer: ReferenceCurve | null } | null;
   /** Figures before any training (d = 0 there). */
   readonly start: { readonly proxy: number; readonly anchorGt: number; readonly probeGt: number };
   /** Gao's fits of gold (anchor GT gain over the start) against d, over the generations. */
@@ -306,6 +337,8 @@ interface Setup {
   readonly startMetric: Metric;
   readonly startSource: EvolveRecord['startMetric']['source'];
   readonly gtMetric: Metric | null;
+  readonly designer: Metric | null;
+  readonly blindSpot: string | null;
   readonly learnerConfig: Record<string, unknown>;
   readonly locked: boolean;
   readonly budget: number;
@@ -340,21 +373,21 @@ function setup(input: unknown): Setup {
   let startMetric: Metric;
   let startSource: Setup['startSource'];
   const declared = world.defaultMetric?.(params);
+  const designerDecl = world.designerMetric?.(params);
+  const designer = designerDecl ? parseMetricInput(world, { expression: designerDecl.expression, direction: designerDecl.direction, threshold: designerDecl.threshold }, 'designerMetric') : null;
   if (cfg.metric) {
     startMetric = parseMetricInput(world, cfg.metric, 'metric');
     startSource = 'config';
+  } else if (designer) {
+    startMetric = designer;
+    startSource = 'designer metric';
   } else if (declared) {
     startMetric = parseMetricInput(world, declared, 'metric');
     startSource = 'world default';
   } else if (gtMetric) {
     startMetric = gtMetric;
     startSource = 'ground-truth metric';
-  } else throw new InputError('metric', null, `a start metric: world '${world.id}' declares neither a default metric nor a ground-truth metric`);
-  // Locked: the designer's check is the metric, whatever the start metric was.
-  if (th.locked && gtMetric) {
-    startMetric = gtMetric;
-    startSource = 'ground-truth metric';
-  }
+  } else throw new InputError('metric', null, `a start metric: world '${world.id}' declares neither a designer, a default nor a ground-truth metric`);
   const family = getLearnerFamily(cfg.learner);
   const defaults = Object.hasOwn(EVOLVE_LEARNER_DEFAULTS, cfg.learner) ? EVOLVE_LEARNER_DEFAULTS[cfg.learner] : {};
   let learnerConfig: Record<string, unknown>;
@@ -367,15 +400,13 @@ function setup(input: unknown): Setup {
   if (cfg.schedule && cfg.feedback !== 'scheduled') throw new InputError('schedule', cfg.schedule, 'only with feedback scheduled');
   if (cfg.evalTasks > cfg.trainTasks) throw new InputError('evalTasks', cfg.evalTasks, `at most trainTasks (${cfg.trainTasks})`);
   const budget = cfg.anchorBudget ?? 24 + 4 * cfg.anchorTasks;
-  return { cfg, world, params, startMetric, startSource, gtMetric, learnerConfig, locked: th.locked, budget };
+  return { cfg, world, params, startMetric, startSource, gtMetric, designer, blindSpot: designerDecl?.blindSpot ?? null, learnerConfig, locked: th.locked, budget };
 }
 
 /** The safeguard a config asks for. */
-export function createSafeguard(kind: SafeguardKind, alpha: number, groundTruth: Metric | null, seed: number): Safeguard {
-  const gate = agreementGate({ alpha, groundTruth, seed });
-  if (kind === 'non-regression') return nonRegressionOnly({ alpha });
-  if (kind === 'quarantine') return quarantine({ form: 'rl', inner: gate });
-  return gate;
+export function createSafeguard(kind: SafeguardKind, alpha: number, groundTruth: Metric | null, seed: number, locked?: Metric | null): Safeguard {
+  // At α = 1 the gate adopts only `locked` (evolve: the start metric, by default the designer's).
+  return createRegisteredSafeguard(kind, { alpha, groundTruth, seed, ...(locked === undefined ? {} : { locked }) });
 }
 
 // ---------------------------------------------------------------------------------- members
@@ -463,7 +494,7 @@ export function memberRunner(runtime: EvolveRuntime): JobRunner<MemberJob, Membe
  */
 export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, restore?: EvolveCheckpoint): AsyncGenerator<EvolveStep, EvolveRecord, void> {
   const s = setup(input);
-  const { cfg, world, gtMetric, locked, budget } = s;
+  const { cfg, world, gtMetric, budget } = s;
   const seed = cfg.seed;
   const jobs = memberRunner(runtime);
   const anchors = recordAnchors(world);
@@ -481,6 +512,7 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     episodesPerGeneration: cfg.episodesPerGeneration,
     roundSize: cfg.roundSize,
     recentEpisodes: cfg.recentEpisodes,
+    heldOutTasks: cfg.heldOutTasks,
   };
   const suites = memberSuites(run);
   const family = getLearnerFamily(cfg.learner);
@@ -488,8 +520,9 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
   // way an honest optimiser pushes it — not the world author's note on how it can be gamed.
   const measurementSpecs: readonly MeasurementSpec[] = world.measurements.map((m) => ({ name: m.name, doc: m.doc, unit: m.unit, better: m.better }));
 
-  const startChannel: ChannelChoice = locked ? { kind: 'binary' } : cfg.feedback === 'scheduled' ? { kind: 'scheduled', schedule: cfg.schedule ?? 'linear' } : { kind: cfg.feedback };
-  const pbt: PbtOptions = { ...cfg.pbt, channels: locked ? ['binary'] : CHANNEL_KINDS };
+  // The feedback channel is a setting of its own at every α (α = 1 no longer forces binary).
+  const startChannel: ChannelChoice = cfg.feedback === 'scheduled' ? { kind: 'scheduled', schedule: cfg.schedule ?? 'linear' } : { kind: cfg.feedback };
+  const pbt: PbtOptions = { ...cfg.pbt, channels: CHANNEL_KINDS };
   const agent = new MetaAgent({
     measurements: measurementSpecs,
     seed,
@@ -500,9 +533,10 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     maxReferencePassRate: cfg.maxReferencePassRate,
     preference: { marginWeight: cfg.marginWeight },
     pbt,
+    steering: cfg.steering,
   });
-  const safeguard = createSafeguard(cfg.safeguard, cfg.alpha, gtMetric, seed);
-  const quarantined = cfg.safeguard === 'quarantine' ? (safeguard as QuarantineSafeguard) : null;
+  const safeguard = createSafeguard(cfg.safeguard, cfg.alpha, gtMetric, seed, s.startMetric);
+  const quarantined = isWatchingSafeguard(safeguard) ? safeguard : null;
 
   let members: Member[] = Array.from({ length: cfg.population }, (_, slot) => ({
     id: `m${slot}`,
@@ -584,6 +618,18 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     const startRows = absorb(await jobs.runAll(members.map((m) => jobOf(m, -1))), -1);
     start = { proxy: mean(startRows.map((r) => r.proxy)), anchorGt: mean(startRows.map((r) => r.anchorGt)), probeGt: mean(startRows.map((r) => r.probeGt)) };
   }
+  // The experimenter's references for gtLoss and bias (dial.ts): the same budget, trained on the
+  // ground-truth metric (graded: its margin) and on the designer metric (the run's channel).
+  // Cached per configuration, and carried in checkpoints so a resumed run does not retrain them.
+  let references: EvolveRecord['references'] = null;
+  if (cfg.gtLoss) {
+    const gtChannel: ChannelChoice = { kind: 'graded' };
+    if (restore?.references?.groundTruth) rememberReference(run, s.learnerConfig, gtChannel, restore.references.groundTruth);
+    if (restore?.references?.designer) rememberReference(run, s.learnerConfig, startChannel, restore.references.designer);
+    const groundTruth = gtMetric ? await referenceCurve(jobs, run, s.learnerConfig, metricToSpec(gtMetric), gtChannel) : null;
+    const designer = groundTruth && s.designer ? await referenceCurve(jobs, run, s.learnerConfig, metricToSpec(s.designer), startChannel) : null;
+    references = { groundTruth, designer };
+  }
   yield { type: 'start', start, generations: cfg.generations };
 
   for (let gen = firstGen; gen < cfg.generations; gen++) {
@@ -608,7 +654,10 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     });
     const cells = rows.flatMap((r) => r.anchorCs.map((c) => ({ measurements: c.measurements, margin: consequenceMargin(c), pass: c.gtPass })));
     const agreementNow = metricAgreement(current, cells);
-    const oracle = new AnchorOracle({ members: members.map((m) => m.id), tasks: suites.anchor.keys, consequences: rows.map((r) => r.anchorCs) }, { budget });
+    // A run budget caps what each generation may buy (anchorBudgetTotal: verdicts counted per run).
+    const bought = generations.reduce((a, g) => a + g.budgetSpent, 0);
+    const genBudget = cfg.anchorBudgetTotal === undefined ? budget : Math.max(0, Math.min(budget, cfg.anchorBudgetTotal - bought));
+    const oracle = new AnchorOracle({ members: members.map((m) => m.id), tasks: suites.anchor.keys, consequences: rows.map((r) => r.anchorCs) }, { budget: genBudget });
     const bestIdx = bestMember(oracle, current);
     const d = mean(members.map((m) => m.path));
     const ctx: SafeguardContext = { oracle, current, generation: gen, distance: d };
@@ -675,13 +724,22 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
       }
       if (current !== metricInForce) for (const m of members) m.channelState = {};
     }
+    // Steering: the meta-agent keeps the verdicts the safeguard bought this generation (and only those).
+    agent.observeVerdicts(oracle.evidence());
 
+    // The dial's measurements (experimenter only: computed after every decision of the generation).
+    const shipped = rows[shippedIndex(metricInForce.direction, rows.map((r) => r.values))] as (typeof rows)[number];
+    const shippedGt = shipped.heldOutGt;
+    const referenceGt = references?.groundTruth?.best[gen] ?? null;
+    const designerGt = references?.designer?.best[gen] ?? null;
+    const disagreement = disagreementOf(agreementNow);
+    const drift = driftSeries([...generations.map((g) => g.disagreement), disagreement])[generations.length] ?? null;
     const record: GenerationRecord = {
       gen,
       proxy: mean(rows.map((r) => r.proxy)),
       anchorGt: mean(rows.map((r) => r.anchorGt)),
       probeGt: mean(rows.map((r) => r.probeGt)),
-      disagreement: disagreementOf(agreementNow),
+      disagreement,
       shiftGap: mean(rows.map((r) => r.anchorGt)) - mean(rows.map((r) => r.probeGt)),
       metric: metricInForce.expression,
       metricId: idInForce,
@@ -692,9 +750,14 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
       d,
       dNet: mean(rows.map((r) => r.dNet)),
       budgetSpent: oracle.spent,
+      shippedGt,
+      referenceGt,
+      gtLoss: referenceGt === null || shippedGt === null ? null : referenceGt - shippedGt,
+      bias: referenceGt === null || designerGt === null ? null : referenceGt - designerGt,
+      drift,
       members: members.map((m, i) => {
         const r = rows[i] as (typeof rows)[number];
-        return { id: m.id, root: m.root, channel: channelText(m.channelChoice), capacity: m.capacity, proxy: r.proxy, anchorGt: r.anchorGt, probeGt: r.probeGt, d: m.path, dNet: r.dNet };
+        return { id: m.id, root: m.root, channel: channelText(m.channelChoice), capacity: m.capacity, proxy: r.proxy, anchorGt: r.anchorGt, probeGt: r.probeGt, heldOutGt: r.heldOutGt, d: m.path, dNet: r.dNet };
       }),
     };
     generations.push(record);
@@ -735,6 +798,7 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
         backend,
         agent: agent.snapshot(),
         quarantine: quarantined ? quarantined.history.map((p) => ({ ...p })) : null,
+        references,
       }),
     };
   }
@@ -788,6 +852,8 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     safeguard: safeguard.name,
     startMetric: { metric: metricToSpec(s.startMetric), source: s.startSource },
     groundTruthMetric: gtMetric ? metricToSpec(gtMetric) : null,
+    designerMetric: s.designer && s.blindSpot !== null ? { ...metricToSpec(s.designer), blindSpot: s.blindSpot } : null,
+    references,
     start,
     gao: { selection: fitGao(gaoPoints, 'selection'), rl: fitGao(gaoPoints, 'rl'), points: gaoPoints },
     lineage: { metrics: book.lineage, learners: learnerLineage },
@@ -840,6 +906,8 @@ export interface EvolveCheckpoint {
   readonly backend: string;
   readonly agent: MetaAgentSnapshot;
   readonly quarantine: readonly QuarantinePoint[] | null;
+  /** The reference curves (gtLoss, bias); absent in checkpoints written before issue 10. */
+  readonly references?: EvolveRecord['references'];
 }
 
 /** Mean goodness (higher is better) of metric values, by the gate's `goodness`; undefined values count as the worst finite one. */
@@ -948,6 +1016,10 @@ function summarise(gens: readonly GenerationRecord[], startAnchorGt: number, lin
     firstGameableGen: firstGameable.length ? Math.min(...firstGameable) : null,
     measurementsFirstInForce: firstInForce,
     metricsAdopted: lineage.length - 1,
+    finalGtLoss: last.gtLoss,
+    finalBias: last.bias,
+    maxDrift: gens.reduce<number | null>((a, g) => (g.drift === null ? a : a === null ? g.drift : Math.max(a, g.drift)), null),
+    anchorVerdictsBought: gens.reduce((a, g) => a + g.budgetSpent, 0),
   };
 }
 
@@ -1002,8 +1074,8 @@ export const EVOLVE_QUICK: Readonly<Record<string, unknown>> = Object.freeze({ g
  * lineage, the meta-agent's bandit, the quarantine's history, the records so far), and a resumed
  * run continues from the next generation. Events: `started`; per generation `progress`,
  * `generation` (data: a GenerationRecord), one `decision` per gate verdict (data: a
- * DecisionRecord), `point`s on the charts `groundTruth` (series proxy, anchorGt, probeGt) and
- * `disagreement`, and `checkpoint`; `finished` with results = the EvolveRecord (NaN as null).
+ * DecisionRecord), `point`s on the charts `groundTruth` (series proxy, anchorGt, probeGt),
+ * `disagreement` and `dial` (gtLoss, bias, drift), and `checkpoint`; `finished` with results = the EvolveRecord (NaN as null).
  * Members train on `ctx.learners` (learner workers, in parallel) when the host has them, else
  * one after the other in process with physics through `ctx.batch`: the results are identical.
  */
@@ -1019,6 +1091,7 @@ export const evolveExperiment = defineExperiment<z.infer<typeof evolveExperiment
   charts: [
     { id: 'groundTruth', title: 'Proxy and ground truth per generation', x: 'generation', y: 'pass rate' },
     { id: 'disagreement', title: 'Disagreement of the metric in force with ground truth (1 − τ-b)', x: 'generation', y: 'disagreement' },
+    { id: 'dial', title: 'The dial (experimenter only): gtLoss, bias and drift per generation', x: 'generation', y: 'pass rate / τ units' },
   ],
   keyResult: (r) => `α ${r.alpha}: anchor GT ${r.summary.anchorGtFinal.toFixed(2)} (best ${r.summary.anchorGtBest.toFixed(2)}), probe GT ${r.summary.probeGtFinal.toFixed(2)}, disagreement ${r.summary.disagreementFinal === null ? '—' : r.summary.disagreementFinal.toFixed(2)}`,
   async *run(config, ctx) {
@@ -1044,6 +1117,7 @@ export const evolveExperiment = defineExperiment<z.infer<typeof evolveExperiment
       }
       for (const [series, y] of [['proxy', g.proxy], ['anchorGt', g.anchorGt], ['probeGt', g.probeGt]] as const) yield { type: 'point', chart: 'groundTruth', series, x: g.gen, y };
       yield { type: 'point', chart: 'disagreement', series: 'disagreement', x: g.gen, y: g.disagreement };
+      for (const [series, y] of [['gtLoss', g.gtLoss], ['bias', g.bias], ['drift', g.drift]] as const) if (y !== null) yield { type: 'point', chart: 'dial', series, x: g.gen, y };
       yield { type: 'checkpoint', state: encodeNonFinite(step.checkpoint()) };
       if (ctx.signal.aborted) return;
     }

@@ -18,6 +18,8 @@ import { GUESS_MAX_N, guess, guessDefaultMetric, type GuessTask } from '../../wo
 import { parseChannelConfig, FeedbackChannel, type ChannelConfig } from '../feedback/channels.ts';
 import { FeedbackLog, type InformationReport } from '../feedback/information.ts';
 import { compileMetric, parseMetric } from '../metrics/index.ts';
+import type { LearnerEnv } from '../learners/types.ts';
+import { checkpointInterval, progressCheckpointSchema, type ProgressCheckpoint } from './progress-checkpoint.ts';
 import { defineExperiment } from './types.ts';
 
 /** Options of a guessing game (zod-validated; unknown keys rejected). */
@@ -87,60 +89,89 @@ export interface GuessingGameReport {
 
 const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
-/** Plays seeded guessing games with the bayes-guesser through one channel and reports the bits. */
-export function playGuessingGame(options: GuessingGameOptions): GuessingGameReport {
+/** What every game of a run shares: the parsed options, the world, the metric, the learner's config. */
+interface GameSetup {
+  readonly o: z.infer<typeof guessingGameSchema>;
+  readonly channelConfig: Exclude<ChannelConfig, { kind: 'scheduled' }>;
+  readonly maxQueries: number;
+  readonly params: ReturnType<typeof guess.params.parse>;
+  readonly runtime: WorldRuntime;
+  readonly metric: ReturnType<typeof compileMetric>;
+  readonly env: LearnerEnv;
+  readonly learnerConfig: ReturnType<typeof bayesGuesserConfigSchema.parse>;
+}
+
+function gameSetup(options: GuessingGameOptions): GameSetup {
   const o = guessingGameSchema.parse(options);
   const channelConfig = o.channel as Exclude<ChannelConfig, { kind: 'scheduled' }>;
-  const maxQueries = o.maxQueries ?? 4 * o.n;
   const params = guess.params.parse(resolveParams(guess, { n: o.n }));
-  const runtime = new WorldRuntime(guess);
-  const metric = compileMetric(parseMetric(guessDefaultMetric, guess.measurements.map((m) => m.name)));
-  const env = { world: guess.id, actionSpace: guess.actionSpace(params), featureNames: guess.featureNames!(params) };
-  const learnerConfig = bayesGuesserConfigSchema.parse({
-    semantics: channelConfig.kind,
-    ...('flip' in channelConfig ? { flip: channelConfig.flip } : {}),
-    ...('jitter' in channelConfig ? { jitter: channelConfig.jitter } : {}),
-    passWithin: guessDefaultMetric.threshold,
-  });
-  const log = new FeedbackLog();
-  const records: GuessingGameRecord[] = [];
+  return {
+    o,
+    channelConfig,
+    maxQueries: o.maxQueries ?? 4 * o.n,
+    params,
+    runtime: new WorldRuntime(guess),
+    metric: compileMetric(parseMetric(guessDefaultMetric, guess.measurements.map((m) => m.name))),
+    env: { world: guess.id, actionSpace: guess.actionSpace(params), featureNames: guess.featureNames!(params) },
+    learnerConfig: bayesGuesserConfigSchema.parse({
+      semantics: channelConfig.kind,
+      ...('flip' in channelConfig ? { flip: channelConfig.flip } : {}),
+      ...('jitter' in channelConfig ? { jitter: channelConfig.jitter } : {}),
+      passWithin: guessDefaultMetric.threshold,
+    }),
+  };
+}
 
-  for (let gameIndex = 0; gameIndex < o.games; gameIndex++) {
-    const draw = new Stream([o.seed, 'guess-game', gameIndex]);
-    const task: GuessTask = { split: 'train', target: draw.int(0, o.n - 1), id: draw.int(0, 2 ** 31 - 1) };
-    const noise = new Stream([o.seed, 'guess-noise', gameIndex]);
-    const learnerRng = new Stream([o.seed, 'guess-learner', gameIndex]);
-    const taskKey = `game-${gameIndex}`;
-    const features = guess.taskFeatures!(task, params);
-    const learner = new BayesGuesser(env, learnerConfig);
-    const channel = new FeedbackChannel(channelConfig);
-    const rec: GuessingGameRecord = { target: task.target, guesses: [], feedback: [], bitsGained: [], queriesToPin: null, queriesToHit: null };
-    let pinned: number | null = null;
-    let hit: number | null = null;
-    let previous = 'none';
-    let before = learner.posteriorEntropyBits(taskKey);
-    for (let q = 0; q < maxQueries; q++) {
-      const action = learner.act([features], learnerRng, 'explore')[0] as number[];
-      const consequence = runtime.run(params, { episode: q, task, action }, o.seed, false);
-      const g = consequence.measurements.guess as number;
-      const fb = channel.feedback(metric.value(consequence.measurements), metric, { taskKey, rng: noise });
-      learner.learn([{ features, action, feedback: fb, taskKey }], learnerRng);
-      const after = learner.posteriorEntropyBits(taskKey);
-      rec.guesses.push(g);
-      rec.feedback.push(fb);
-      rec.bitsGained.push(before - after);
-      before = after;
-      log.add({ feedback: fb, target: task.target, context: `${previous}|${g}` });
-      previous = String(g);
-      if (pinned === null && after === 0) pinned = q + 1;
-      if (consequence.gtPass) {
-        hit = q + 1;
-        break;
-      }
+/**
+ * Plays game `gameIndex`: a fresh guesser and channel, its own seeded streams, so a game depends
+ * on (options, seed, index) alone (what lets a run checkpoint between games).
+ */
+function playGame(s: GameSetup, gameIndex: number): GuessingGameRecord {
+  const { o, params, runtime, metric } = s;
+  const draw = new Stream([o.seed, 'guess-game', gameIndex]);
+  const task: GuessTask = { split: 'train', target: draw.int(0, o.n - 1), id: draw.int(0, 2 ** 31 - 1) };
+  const noise = new Stream([o.seed, 'guess-noise', gameIndex]);
+  const learnerRng = new Stream([o.seed, 'guess-learner', gameIndex]);
+  const taskKey = `game-${gameIndex}`;
+  const features = guess.taskFeatures!(task, params);
+  const learner = new BayesGuesser(s.env, s.learnerConfig);
+  const channel = new FeedbackChannel(s.channelConfig);
+  const rec: GuessingGameRecord = { target: task.target, guesses: [], feedback: [], bitsGained: [], queriesToPin: null, queriesToHit: null };
+  let pinned: number | null = null;
+  let hit: number | null = null;
+  let before = learner.posteriorEntropyBits(taskKey);
+  for (let q = 0; q < s.maxQueries; q++) {
+    const action = learner.act([features], learnerRng, 'explore')[0] as number[];
+    const consequence = runtime.run(params, { episode: q, task, action }, o.seed, false);
+    const g = consequence.measurements.guess as number;
+    const fb = channel.feedback(metric.value(consequence.measurements), metric, { taskKey, rng: noise });
+    learner.learn([{ features, action, feedback: fb, taskKey }], learnerRng);
+    const after = learner.posteriorEntropyBits(taskKey);
+    rec.guesses.push(g);
+    rec.feedback.push(fb);
+    rec.bitsGained.push(before - after);
+    before = after;
+    if (pinned === null && after === 0) pinned = q + 1;
+    if (consequence.gtPass) {
+      hit = q + 1;
+      break;
     }
-    records.push({ ...rec, queriesToPin: pinned, queriesToHit: hit });
   }
+  return { ...rec, queriesToPin: pinned, queriesToHit: hit };
+}
 
+/** The report of the games played (in game order). */
+function reportOf(s: GameSetup, records: readonly GuessingGameRecord[]): GuessingGameReport {
+  const { o } = s;
+  // The feedback log, rebuilt from the records: each event's context is (previous guess, guess).
+  const log = new FeedbackLog();
+  for (const r of records) {
+    let previous = 'none';
+    r.guesses.forEach((g, q) => {
+      log.add({ feedback: r.feedback[q] as number, target: r.target, context: `${previous}|${g}` });
+      previous = String(g);
+    });
+  }
   const hits = records.flatMap((r) => (r.queriesToHit === null ? [] : [r.queriesToHit]));
   const pins = records.flatMap((r) => (r.queriesToPin === null ? [] : [r.queriesToPin]));
   const allBits = records.flatMap((r) => r.bitsGained);
@@ -148,7 +179,7 @@ export function playGuessingGame(options: GuessingGameOptions): GuessingGameRepo
   const bitsByQuery = Array.from({ length: longest }, (_, k) => mean(records.flatMap((r) => (k < r.bitsGained.length ? [r.bitsGained[k] as number] : []))));
   return {
     n: o.n,
-    channel: channelConfig,
+    channel: s.channelConfig,
     seed: o.seed,
     games: o.games,
     priorBits: Math.log2(o.n),
@@ -157,9 +188,27 @@ export function playGuessingGame(options: GuessingGameOptions): GuessingGameRepo
     bitsPerQuery: allBits.reduce((a, b) => a + b, 0) / allBits.length,
     bitsByQuery,
     measured: log.report(),
-    records,
+    records: [...records],
   };
 }
+
+/** Plays seeded guessing games with the bayes-guesser through one channel and reports the bits. */
+export function playGuessingGame(options: GuessingGameOptions): GuessingGameReport {
+  const s = gameSetup(options);
+  return reportOf(s, Array.from({ length: s.o.games }, (_, g) => playGame(s, g)));
+}
+
+/** One game's record as a checkpoint holds it. */
+const gameRecordSchema = z.strictObject({
+  target: z.number().int(),
+  guesses: z.array(z.number()),
+  feedback: z.array(z.number()),
+  bitsGained: z.array(z.number()),
+  queriesToPin: z.number().int().nullable(),
+  queriesToHit: z.number().int().nullable(),
+});
+/** The guessing game's checkpoint: the next game and the records of the games played. */
+export const guessingGameCheckpointSchema = progressCheckpointSchema(gameRecordSchema);
 
 // ---------------------------------------------------------------------------------- the experiment
 
@@ -182,12 +231,17 @@ export const guessingGameConfigSchema = z.strictObject({
 export type GuessingGameConfig = z.infer<typeof guessingGameConfigSchema>;
 
 /**
- * The guessing game as a runnable experiment (registry id `guessing-game`). It resumes by
- * **replay**: a run takes well under a second, so it never checkpoints. The world is trivial and
- * every query depends on the previous answer, so it plays in process (its physics is the guess
- * world's `WorldRuntime`, the same code a pool worker runs). Events: `started`, a `point` per
- * query index on the `bitsByQuery` chart (mean bits gained by the k-th query), `finished` with
- * results = the GuessingGameReport (NaN as null).
+ * The guessing game as a runnable experiment (registry id `guessing-game`). It resumes from a
+ * **checkpoint**: games are independent (a fresh guesser and channel each, seeded by the game's
+ * index), so the state between games is the records so far; it checkpoints every
+ * `checkpointInterval(games)` games (at most 16 per run) and at the next game after a stop. Replay
+ * would do for the default run (32 games of n 1024 take about a second with hot/cold), but a
+ * binary game takes about n/2 queries (n 1024: ~500, 0.3 s), and large runs would replay for minutes.
+ * The world is trivial and every query depends on the previous answer, so it plays in process
+ * (its physics is the guess world's `WorldRuntime`, the same code a pool worker runs). Events:
+ * `started`, `progress` and `checkpoint` between games, a `point` per query index on the
+ * `bitsByQuery` chart (mean bits gained by the k-th query), `finished` with results = the
+ * GuessingGameReport (NaN as null).
  */
 export const guessingGameExperiment = defineExperiment<GuessingGameConfig, GuessingGameReport>({
   id: 'guessing-game',
@@ -197,9 +251,24 @@ export const guessingGameExperiment = defineExperiment<GuessingGameConfig, Guess
   quick: { n: 256, games: 16 },
   charts: [{ id: 'bitsByQuery', title: 'Mean bits gained by the k-th query', x: 'query', y: 'bits' }],
   keyResult: (r) => `n ${r.n}, ${typeof r.channel === 'object' ? r.channel.kind : String(r.channel)}: ${r.bitsPerQuery.toFixed(2)} bits/query, ${r.queriesToHit.mean.toFixed(1)} queries to hit`,
-  async *run(config) {
+  async *run(config, ctx) {
+    const s = gameSetup(config);
+    const restored = ctx.restore === undefined ? null : guessingGameCheckpointSchema.parse(ctx.restore);
+    if (restored && restored.next !== restored.done.length) throw new Error(`guessing-game checkpoint: next game ${restored.next} but ${restored.done.length} records`);
+    const records: GuessingGameRecord[] = restored ? [...restored.done] : [];
     yield { type: 'started', unit: 'games', total: config.games };
-    const report = playGuessingGame(config);
+    const every = checkpointInterval(config.games);
+    for (let g = records.length; g < config.games; g++) {
+      records.push(playGame(s, g));
+      const played = g + 1;
+      if (played < config.games && (played % every === 0 || ctx.signal.aborted)) {
+        yield { type: 'progress', stage: 'games', done: played, total: config.games, unit: 'games' };
+        const state: ProgressCheckpoint<GuessingGameRecord> = { next: played, done: records };
+        yield { type: 'checkpoint', state: structuredClone(state) };
+        if (ctx.signal.aborted) return;
+      }
+    }
+    const report = reportOf(s, records);
     for (const [k, bits] of report.bitsByQuery.entries()) yield { type: 'point', chart: 'bitsByQuery', series: 'bits', x: k + 1, y: Number.isFinite(bits) ? bits : null };
     yield { type: 'finished', results: JSON.parse(JSON.stringify(report)) as GuessingGameReport };
   },

@@ -5,12 +5,33 @@
  */
 import { InputError, inputErrorFromZod } from '../core/runtime.ts';
 import type { AnyExperiment } from './types.ts';
+import { driftExperiment } from './drift.ts';
 import { evolveExperiment } from './evolve.ts';
+import { feedbackExperiment } from './feedback.ts';
 import { guessingGameExperiment } from './guessing-game.ts';
+import { mirageExperiment } from './mirage.ts';
+import { scheduleExperiment } from './schedule.ts';
+import { refuteExperimentWith } from './refute.ts';
+import { leakageExperiment } from './leakage.ts';
+import { safeguardsExperiment } from './safeguards.ts';
 import { trainExperiment } from './train.ts';
+import { transferExperiment } from './transfer.ts';
 
 /** The experiments shipped with the sandbox (ports land here: train, evolve, guessing-game…). */
-const BUILT_IN: readonly AnyExperiment[] = [trainExperiment, evolveExperiment, guessingGameExperiment];
+const BUILT_IN: readonly AnyExperiment[] = [
+  trainExperiment,
+  evolveExperiment,
+  guessingGameExperiment,
+  driftExperiment,
+  mirageExperiment,
+  feedbackExperiment,
+  scheduleExperiment,
+  transferExperiment,
+  leakageExperiment,
+  safeguardsExperiment,
+  // refute re-runs a target's experiment (drift's more-seeds check): it gets the lookup, not an import of this file.
+  refuteExperimentWith((id) => getExperiment(id)),
+];
 
 // Extra experiments registered at run time (tests' tiny experiments, plug-ins), after BUILT_IN.
 const extra: AnyExperiment[] = [];

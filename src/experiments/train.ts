@@ -14,7 +14,10 @@ import { InputError, inputErrorFromZod, resolveParams, type EpisodeSpec } from '
 import type { BatchRunner } from '../core/checkWorld.ts';
 import { inProcessRunner } from '../runs/in-process.ts';
 import { defineExperiment, type ExperimentEvent } from './types.ts';
-import { isClosedLoop, type AnyWorld, type Consequence } from '../core/types.ts';
+import { isClosedLoop, type AnyWorld, type Consequence, type TaskBase } from '../core/types.ts';
+import { paramRanges } from '../core/checkWorld.ts';
+import { buildProbeSuite, runProbe, type ProbeReport } from '../anchors/probe.ts';
+import { suiteFeatures } from '../anchors/suites.ts';
 import { CHANNEL_KINDS, createChannel, parseChannelConfig, SCHEDULES, type ChannelConfig, type FeedbackChannel } from '../feedback/channels.ts';
 import type { CompiledMetric as ChannelMetric } from '../metrics/index.ts';
 import { assertLearnerFits } from '../learners/compat.ts';
@@ -23,11 +26,11 @@ import type { Experience, FeedbackInfo, LearnerEnv } from '../learners/types.ts'
 import { compile, directionRequiredText, MetricError, parse, parseMetric, resolveDirection, type Metric } from '../metrics/index.ts';
 import { getWorld } from '../../worlds/index.ts';
 import { runClosedLoopTraining } from './train-closed-loop.ts';
-import { trainingLoop, trainResult, trainSuite, type CurvePoint, type SuiteTask, type TrainResult } from './training-loop.ts';
+import { trainingLoop, trainResult, trainSuite, type CurvePoint, type LoggedFeedback, type SuiteTask, type TrainResult } from './training-loop.ts';
 
 // The shared round loop lives in training-loop.ts; re-exported so callers keep one import.
 export { EVAL_EPISODE_BASE, trainingLoop, trainResult, trainSuite } from './training-loop.ts';
-export type { CurvePoint, Explored, LoopConfig, LoopContext, RoundHooks, SuiteTask, TrainLoopConfig, TrainResult } from './training-loop.ts';
+export type { CurvePoint, Explored, LoggedFeedback, LoopConfig, LoopContext, RoundHooks, SuiteTask, TrainLoopConfig, TrainResult } from './training-loop.ts';
 
 /** Training configuration: one schema for the CLI, files and the app. */
 export const trainConfigSchema = z.strictObject({
@@ -46,6 +49,11 @@ export const trainConfigSchema = z.strictObject({
   evalPoints: z.number().int().min(1).max(500).default(20).describe('Points on the learning curve.'),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   params: z.record(z.string(), z.unknown()).default({}).describe('World parameters.'),
+  vary: z
+    .record(z.string(), z.tuple([z.number(), z.number()]))
+    .optional()
+    .describe('World parameters drawn per train task, uniformly in [lo, hi], as task overrides (e.g. {"gravity": [6, 14]}): the learner sees them vary in its features.'),
+  probeTasks: z.number().int().min(1).max(10_000).optional().describe("Probe tasks (the world's held-out and shifted split) the trained learner is scored on at the end (absent: none)."),
 });
 /** A parsed training configuration. */
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
@@ -115,6 +123,9 @@ export function validateTrainConfig(input: unknown): TrainConfig {
   const channel = channelConfig(cfg);
   const family = getLearnerFamily(cfg.learner);
   assertLearnerFits(world, params, cfg.learner, { channel: channel.kind, metric: metric.expression });
+  if (cfg.vary) varyTasks(world, params, cfg.vary, trainSuite({ trainTasks: 1, seed: cfg.seed }, world, params));
+  if (cfg.probeTasks !== undefined && isClosedLoop(world)) throw new InputError('probeTasks', cfg.probeTasks, `a one-shot world (probe scoring of closed-loop policies is not built; ${world.id} is closed-loop)`);
+  if (cfg.vary && isClosedLoop(world)) throw new InputError('vary', cfg.vary, `a one-shot world (${world.id} is closed-loop)`);
   try {
     family.parseConfig(cfg.learnerConfig);
   } catch (err) {
@@ -124,8 +135,60 @@ export function validateTrainConfig(input: unknown): TrainConfig {
   return cfg;
 }
 
+/**
+ * The train suite with `vary`'s parameters drawn per task (uniform in [lo, hi], one stream per
+ * task, independent of the task draw) and set as task overrides; features are recomputed from
+ * the overridden params. A parameter the world lacks, a range outside its schema, or an override
+ * the world's tasks do not accept is an InputError (exit 2).
+ */
+export function varyTasks(world: AnyWorld, params: Record<string, unknown>, vary: Readonly<Record<string, readonly [number, number]>>, suite: readonly SuiteTask[], seed = 0): SuiteTask[] {
+  const ranges = paramRanges(world);
+  for (const [k, [lo, hi]] of Object.entries(vary)) {
+    const r = ranges[k];
+    if (!r || r.type !== 'number') throw new InputError(`vary.${k}`, k, `a numeric parameter of ${world.id} (${Object.entries(ranges).flatMap(([n, x]) => (x.type === 'number' ? [n] : [])).join(', ')})`);
+    if (!(lo <= hi) || (r.min !== undefined && lo < r.min) || (r.max !== undefined && hi > r.max)) throw new InputError(`vary.${k}`, [lo, hi], `lo ≤ hi within [${r.min ?? '−∞'}, ${r.max ?? '∞'}]`);
+  }
+  return suite.map((t, i) => {
+    const draw = new Stream([seed, 'train-vary', i]);
+    const overrides: Record<string, number> = { ...((t.task.overrides ?? {}) as Record<string, number>) };
+    for (const [k, [lo, hi]] of Object.entries(vary)) overrides[k] = draw.uniform(lo, hi);
+    const task = { ...t.task, overrides } as TaskBase;
+    const ok = world.task.safeParse(task);
+    if (!ok.success) throw new InputError('vary', Object.keys(vary).join(', '), `parameters ${world.id}'s tasks may override (its task schema refused: ${ok.error.issues[0]?.message ?? 'invalid'})`);
+    const resolved = resolveParams(world, { ...params, ...overrides });
+    return { key: t.key, task, features: world.taskFeatures?.(task, resolved) ?? [] };
+  });
+}
+
+/** Plays the trained learner greedily on tasks the experimenter chose; only consequences come back. */
+export type GreedyPlay = (tasks: readonly TaskBase[], firstEpisode: number) => Promise<Consequence[]>;
+
+/** Experimenter-side hooks of a training run (studies use them; the learner never sees them). */
+export interface TrainHooks {
+  /** Every feedback event with the ground-truth margin it was about. */
+  readonly onFeedback?: (event: LoggedFeedback) => void;
+  /** Called once training is done, before the learner is freed: score it on any tasks. */
+  readonly afterTraining?: (play: GreedyPlay) => Promise<void>;
+}
+
+/** Probe tasks' episode numbers: far above training and evaluation episodes (EVAL_EPISODE_BASE = 2^40). */
+export const PROBE_EPISODE_BASE = 2 ** 44;
+
+/** A run's probe report (`probeTasks`): greedy GT on the world's probe split and the shift gap. */
+export interface TrainProbe {
+  readonly tasks: number;
+  readonly report: ProbeReport;
+  /** Final train GT − probe GT (null when the probe has no pass rate). */
+  readonly shiftGap: number | null;
+}
+
 /** Runs one training experiment; `onPoint` is called at every curve point (progress for UIs). */
-export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, total: number) => void, physics: BatchRunner = inProcessRunner()): Promise<TrainResult> {
+export async function runTraining(
+  input: unknown,
+  onPoint?: (p: CurvePoint, total: number) => void,
+  physics: BatchRunner = inProcessRunner(),
+  hooks: TrainHooks = {},
+): Promise<TrainResult & { probe?: TrainProbe }> {
   const cfg = parseTrainConfig(input);
   const world = getWorld(cfg.world);
   const params = resolveParams(world, cfg.params);
@@ -147,7 +210,9 @@ export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, tota
       const items: EpisodeSpec[] = tasks.map((t, i) => ({ episode: firstEpisode + i, task: t.task, action: actions[i] as number[] }));
       return (await physics.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items } })).consequences;
     };
-    const loop = await trainingLoop<Experience>({ cfg, sense, channel }, trainSuite(cfg, world, params), {
+    const base = trainSuite(cfg, world, params);
+    const suite = cfg.vary ? varyTasks(world, params, cfg.vary, base, cfg.seed) : base;
+    const loop = await trainingLoop<Experience>({ cfg, sense, channel, ...(hooks.onFeedback ? { onFeedback: hooks.onFeedback } : {}) }, suite, {
       roundSize: cfg.roundSize,
       async explore(tasks, firstEpisode, round) {
         const actions = learner.act(tasks.map((t) => t.features), new Stream([cfg.seed, 'explore', round]), 'explore');
@@ -163,7 +228,20 @@ export async function runTraining(input: unknown, onPoint?: (p: CurvePoint, tota
       },
       learn: (batch, rng) => learner.learn(batch, rng),
     }, onPoint);
-    return await trainResult({ cfg, world, metric, channel }, learner, loop);
+    // Greedy play on experimenter-chosen tasks (features from each task's overridden params).
+    let probeRound = 0;
+    const play: GreedyPlay = (tasks, firstEpisode) => {
+      const rows = tasks.map((task) => ({ key: 'probe', task, features: world.taskFeatures?.(task, task.overrides ? resolveParams(world, { ...params, ...task.overrides }) : params) ?? [] }));
+      return simulate(rows, learner.act(rows.map((r) => r.features), new Stream([cfg.seed, 'greedy-probe', probeRound++]), 'greedy'), firstEpisode);
+    };
+    if (hooks.afterTraining) await hooks.afterTraining(play);
+    const result = await trainResult({ cfg, world, metric, channel }, learner, loop);
+    if (cfg.probeTasks === undefined) return result;
+    // The world's probe split (held-out and shifted tasks), scored by the experimenter only.
+    const probeSuite = buildProbeSuite(world, params, cfg.seed, cfg.probeTasks);
+    const actions = learner.act(suiteFeatures(world, params, probeSuite), new Stream([cfg.seed, 'greedy-probe-suite']), 'greedy');
+    const report = await runProbe(probeSuite, actions, async (items) => (await physics.runBatch({ world: world.id, params, seed: cfg.seed, episodes: { kind: 'explicit', items } })).consequences, PROBE_EPISODE_BASE);
+    return { ...result, probe: { tasks: cfg.probeTasks, report, shiftGap: report.passRate === null ? null : result.final.gtPassRate - report.passRate } };
   } finally {
     learner.dispose();
   }

@@ -100,6 +100,22 @@ export interface LoopContext {
   readonly streamKey?: readonly (number | string)[];
   /** Training progress of loop episode e, for scheduled channels. Default e / cfg.episodes. */
   readonly progress?: (episode: number) => number;
+  /**
+   * Sees every feedback event with the ground-truth margin it was about (the experimenter's
+   * log, e.g. the `feedback` study's bits per feedback); never reaches the learner (wall 1).
+   */
+  readonly onFeedback?: (event: LoggedFeedback) => void;
+}
+
+/** One feedback event as the experimenter logs it: what the learner was told and the margin it was about. */
+export interface LoggedFeedback {
+  readonly episode: number;
+  readonly taskKey: string;
+  readonly feedback: number;
+  /** The metric value the channel turned into feedback. */
+  readonly value: number;
+  /** The episode's first ground-truth margin (0 when the world has no check). */
+  readonly margin: number;
 }
 
 /**
@@ -154,6 +170,7 @@ export async function trainingLoop<X>(
       batch.push(experience(j, feedback));
       // The runner, not the learner, pairs feedback with the ground-truth margin it was about.
       events.push({ feedback, target: c.verdicts[0]?.margin ?? 0 });
+      ctx.onFeedback?.({ episode: e + j, taskKey: t.key, feedback, value: v, margin: c.verdicts[0]?.margin ?? 0 });
     });
     if (batch.length) await hooks.learn(batch, new Stream([...key, 'learn', round]));
     e += b;

@@ -221,6 +221,8 @@ export interface ChartDecl {
   readonly mark?: 'line' | 'point' | 'bar';
   /** Log scale on y. */
   readonly logY?: boolean;
+  /** Log scale on x (e.g. a log-spaced budget sweep). */
+  readonly logX?: boolean;
 }
 
 /**

@@ -28,6 +28,11 @@ export const gaussianPolicyConfigSchema = z.strictObject({
   depth: z.number().int().min(0).max(8).default(2).describe('Hidden layers (0 = a linear map from features to the action mean).'),
   activation: z.enum(['tanh', 'relu']).default('tanh').describe('Hidden-layer nonlinearity.'),
   learningRate: z.number().positive().max(1).default(0.001).describe('Adam step size.'),
+  learningRateDecayRounds: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe('Inverse-time step-size decay: lr·τ/(τ + round) with τ this many rounds (0 = constant). Adam moves every weight ~lr per step, so a constant rate leaves a noise floor on precise aims.'),
   beta1: z.number().min(0).max(0.9999).default(0.9).describe('Adam decay of the gradient mean.'),
   beta2: z.number().min(0).max(0.99999).default(0.999).describe('Adam decay of the squared-gradient mean.'),
   adamEpsilon: z.number().positive().max(1).default(1e-8).describe('Adam denominator guard.'),
@@ -270,12 +275,18 @@ export class GaussianPolicy implements Learner {
     this.rounds++;
   }
 
+  /** Factor of the step size this round (1 without decay). */
+  private decay(): number {
+    const tau = this.config.learningRateDecayRounds;
+    return tau > 0 ? tau / (tau + this.rounds) : 1;
+  }
+
   /** One policy-gradient step with Adam, entirely inside `tf.tidy`. */
   private step(x: Float32Array, a: Float32Array, adv: Float32Array, n: number): void {
     const keys = Object.keys(this.params);
     const vars = keys.map((k) => this.params[k] as tf.Variable);
     this.adamStep++;
-    const lrT = adamRate(this.config, this.adamStep);
+    const lrT = adamRate(this.config, this.adamStep) * this.decay();
     tf.tidy(() => {
       const xt = tf.tensor2d(x, [n, this.nIn]);
       const at = tf.tensor2d(a, [n, this.nOut]);

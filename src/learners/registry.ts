@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.ts';
 import { bayesGuesserFamily } from './bayes-guesser.ts';
 import { cemFamily } from './cem.ts';
 import { gaussianPolicyFamily } from './gaussian-policy.ts';
+import { hillClimberFamily } from './hill-climber.ts';
 import { physicsPriorFamily } from './physics-prior.ts';
 import { policyGradientFamily } from './policy-gradient.ts';
 import type { Learner, LearnerEnv, LearnerFamily } from './types.ts';
@@ -20,6 +21,7 @@ export const LEARNERS = {
   'bayes-guesser': bayesGuesserFamily,
   'physics-prior': physicsPriorFamily,
   'policy-gradient': policyGradientFamily,
+  'hill-climber': hillClimberFamily,
 } as const satisfies Record<string, AnyLearnerFamily>;
 
 /** A registered learner family id. */

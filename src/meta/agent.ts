@@ -12,6 +12,11 @@
  * facts as plain data (measurement specs) and episodes as measurements (wall 1; this folder
  * cannot import worlds/ or src/anchors/probe*).
  *
+ * Steering (steering.ts): the verdicts the safeguard bought (only those: handed over by the runner
+ * through `observeVerdicts`) inform which measurements the operators reach for and which
+ * candidates are submitted, so proposals the anchors support get offered to the gate even when
+ * they flatter less. With no verdicts (α = 0 buys none) the agent is exactly the unsteered one.
+ *
  * Learners: population-based training (src/meta/population.ts), ranked by the adopted metric.
  *
  * Everything it returns is plain data; every draw comes from streams derived from its seed, so
@@ -22,6 +27,7 @@ import type { MeasurementSpec } from '../core/types.ts';
 import { sameMetric, type Metric } from '../metrics/index.ts';
 import type { Proposal } from './proposal.ts';
 import { mutateMetric, passRateOn, type MeasurementRecord, type MetricOperatorName } from './operators.ts';
+import { AnchorMemory, measurementWeights, type GateVerdict } from './steering.ts';
 import { DEFAULT_PREFERENCE, preferenceOf, type PreferenceOptions, type PreferenceScore } from './preference.ts';
 import { createProposer, type ArmStats, type MetricProposer, type ProposerKind } from './proposers.ts';
 import { DEFAULT_PBT, proposeLearnerChanges, type LearnerChange, type MemberView, type PbtOptions } from './population.ts';
@@ -46,6 +52,8 @@ export interface MetaAgentOptions {
   readonly maxReferencePassRate: number;
   readonly preference: PreferenceOptions;
   readonly pbt: PbtOptions;
+  /** Weight of the gate's bought verdicts in proposals (steering.ts); 0 = unsteered. */
+  readonly steering: number;
 }
 
 /** Defaults for everything but the world facts and the seed. */
@@ -57,6 +65,7 @@ export const DEFAULT_META: Omit<MetaAgentOptions, 'measurements' | 'seed'> = Obj
   maxReferencePassRate: 0.5,
   preference: DEFAULT_PREFERENCE,
   pbt: DEFAULT_PBT,
+  steering: 1,
 });
 
 /** What the agent is shown when it proposes metrics. */
@@ -78,6 +87,10 @@ export interface MetricCandidate {
   readonly preference: PreferenceScore;
   /** preference(candidate) − preference(adopted metric). */
   readonly gain: number;
+  /** τ-b of the candidate against the remembered gate verdicts (null: no memory, or undefined). */
+  readonly support: number | null;
+  /** What ranks it: gain + steering · (support − the adopted metric's support); = gain when unsteered. */
+  readonly score: number;
 }
 
 /** The agent's metric proposals of one generation. */
@@ -95,11 +108,14 @@ export interface MetricProposals {
 export interface MetaAgentSnapshot {
   readonly proposer: ProposerKind;
   readonly arms: readonly ArmStats[];
+  /** The remembered gate verdicts (absent in snapshots written before steering). */
+  readonly verdicts?: readonly GateVerdict[];
 }
 
 export class MetaAgent {
   readonly options: MetaAgentOptions;
   private readonly proposer: MetricProposer;
+  private readonly memory = new AnchorMemory();
 
   constructor(options: MetaAgentOptions) {
     if (!(Number.isInteger(options.candidates) && options.candidates >= 1)) throw new RangeError(`candidates must be a positive integer, got ${options.candidates}`);
@@ -112,30 +128,44 @@ export class MetaAgent {
   proposeMetrics(view: MetricView): MetricProposals {
     const { candidates: k, seed, measurements, preference } = this.options;
     const currentPreference = preferenceOf(view.current, view.recent, preference);
+    const steer = this.options.steering > 0 && this.memory.size > 0 ? this.options.steering : 0;
+    const weights = steer > 0 ? measurementWeights(this.memory.measurementSupport(measurements), steer) : undefined;
+    const currentSupport = steer > 0 ? this.memory.support(view.current) : null;
     const out: MetricCandidate[] = [];
     const seen: Metric[] = [view.current];
     // A few spare attempts: some operators do not apply to some metrics (nothing to drop).
     for (let attempt = 0; attempt < 4 * k && out.length < k; attempt++) {
       const rng = new Stream([seed, 'meta:metric', view.generation, attempt]);
       const operator = this.proposer.pick(rng);
-      const metric = mutateMetric(operator, view.current, { measurements, recent: view.recent, rng });
+      const metric = mutateMetric(operator, view.current, { measurements, recent: view.recent, rng, ...(weights ? { weights } : {}) });
       if (!metric || seen.some((m) => sameMetric(m, metric)) || (view.reference.length > 0 && passRateOn(metric, view.reference) > this.options.maxReferencePassRate)) {
         this.proposer.reward(operator, 0);
         continue;
       }
       seen.push(metric);
       const p = preferenceOf(metric, view.recent, preference);
-      out.push({ proposal: { metric, parent: view.currentId, operator }, operator, preference: p, gain: p.score - currentPreference.score });
+      const gain = p.score - currentPreference.score;
+      const support = steer > 0 ? this.memory.support(metric) : null;
+      const score = steer > 0 && support !== null ? gain + steer * (support - (currentSupport ?? 0)) : gain;
+      out.push({ proposal: { metric, parent: view.currentId, operator }, operator, preference: p, gain, support, score });
     }
-    // Most preferred first; ties keep generation order (stable sort).
-    const ranked = out.map((c, i) => ({ c, i })).sort((a, b) => b.c.gain - a.c.gain || a.i - b.i).map((x) => x.c);
-    const submit = ranked.filter((c) => c.gain > this.options.minGain).slice(0, this.options.submissions);
+    // Best score first (the preference gain when unsteered); ties keep generation order (stable sort).
+    const ranked = out.map((c, i) => ({ c, i })).sort((a, b) => b.c.score - a.c.score || a.i - b.i).map((x) => x.c);
+    const submit = ranked.filter((c) => c.score > this.options.minGain).slice(0, this.options.submissions);
     return { currentPreference, candidates: ranked, submit };
   }
 
-  /** Tells the proposer how the generation went: reward = acceptance × preference gain (clipped to [0, 1]). */
+  /** Tells the proposer how the generation went: reward = acceptance × score (the preference gain when unsteered; clipped to [0, 1]). */
   recordOutcome(proposals: MetricProposals, accepted: MetricCandidate | null): void {
-    for (const c of proposals.candidates) this.proposer.reward(c.operator, c === accepted ? Math.min(1, Math.max(0, c.gain)) : 0);
+    for (const c of proposals.candidates) this.proposer.reward(c.operator, c === accepted ? Math.min(1, Math.max(0, c.score)) : 0);
+  }
+
+  /**
+   * The verdicts the safeguard bought this generation (the oracle's revealed cells, as plain
+   * data): the only ground truth the agent ever holds (wall 1), remembered for steering.
+   */
+  observeVerdicts(cells: readonly GateVerdict[]): void {
+    this.memory.add(cells);
   }
 
   /** PBT proposals for this generation (none between rounds). */
@@ -155,12 +185,13 @@ export class MetaAgent {
    * memory). Its draws need no saving: each comes from a stream keyed by seed and generation.
    */
   snapshot(): MetaAgentSnapshot {
-    return { proposer: this.proposer.kind, arms: this.proposer.stats() };
+    return { proposer: this.proposer.kind, arms: this.proposer.stats(), verdicts: this.memory.snapshot() };
   }
 
   /** Restores a state made by `snapshot` (same options). */
   restore(state: MetaAgentSnapshot): void {
     if (state.proposer !== this.proposer.kind) throw new Error(`meta-agent snapshot of a '${state.proposer}' proposer, this agent has '${this.proposer.kind}'`);
     this.proposer.restore(state.arms);
+    this.memory.restore(state.verdicts ?? []);
   }
 }

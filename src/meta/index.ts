@@ -32,3 +32,4 @@ export {
   type PbtOptions,
 } from './population.ts';
 export { inheritState, resizeGaussianPolicyState } from './inherit.ts';
+export { AnchorMemory, MEMORY_LIMIT, measurementWeights, tauB, type GateVerdict } from './steering.ts';

@@ -31,6 +31,23 @@ export interface MutationContext {
   /** Measurements of the population's recent train episodes (no verdicts). */
   readonly recent: readonly MeasurementRecord[];
   readonly rng: Stream;
+  /** Steering (steering.ts): relative weights of measurements for swap-measurement and add-term; absent = uniform. */
+  readonly weights?: Readonly<Record<string, number>>;
+}
+
+/** Picks a measurement spec, uniformly or by `ctx.weights` (uniform draws stay the exact draws of an unsteered run). */
+function pickSpec(ctx: MutationContext, specs: readonly MeasurementSpec[]): MeasurementSpec {
+  const w = ctx.weights;
+  if (!w) return ctx.rng.pick(specs);
+  const ws = specs.map((s) => Math.max(0, w[s.name] ?? 1));
+  const total = ws.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) return ctx.rng.pick(specs);
+  let u = ctx.rng.next() * total;
+  for (let i = 0; i < specs.length; i++) {
+    u -= ws[i] as number;
+    if (u < 0) return specs[i] as MeasurementSpec;
+  }
+  return specs[specs.length - 1] as MeasurementSpec;
 }
 
 /**
@@ -237,7 +254,7 @@ function changeWeight(metric: Metric, ctx: MutationContext): Metric | null {
  * rate, since a summand changes the metric's scale.
  */
 function addTerm(metric: Metric, ctx: MutationContext): Metric | null {
-  const spec = ctx.rng.pick(ctx.measurements);
+  const spec = pickSpec(ctx, ctx.measurements);
   const want = spec.better === 'none' ? (ctx.rng.next() < 0.5 ? 'lower' : 'higher') : spec.better;
   const op = want === metric.direction ? '+' : '-';
   const sdOld = std(valuesOf(metric, ctx.recent));
@@ -290,7 +307,7 @@ function swapMeasurement(metric: Metric, ctx: MutationContext): Metric | null {
   const oldName = site.node?.type === 'measurement' ? site.node.name : null;
   const others = ctx.measurements.filter((m) => m.name !== oldName && (!alone || m.better !== 'none'));
   if (others.length === 0) return null;
-  const next = ctx.rng.pick(others);
+  const next = pickSpec(ctx, others);
   const ast = replaceAt(metric.ast, site.path, build.ref(next.name));
   const direction: MetricDirection = alone && next.better !== 'none' ? next.better : metric.direction;
   const old = oldName === null ? undefined : specOf(ctx, oldName);

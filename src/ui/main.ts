@@ -1,18 +1,27 @@
 /**
- * The app page: the default run starts at once (learners throwing a ball at a middle α), the
- * views draw the learners' attempts, the charts fill. Simulation and training run in two Web
- * Workers; this thread only renders and handles input.
+ * The app page: the default run starts at once (a population throwing a ball at a middle α),
+ * the views draw the population's attempts, the charts fill. Every run is a registered
+ * experiment run through the run layer in a worker (the `evolve` run, and a `train` run on the
+ * multi-target world for the emergence view); the views draw in their own worker on an
+ * OffscreenCanvas, the charts render in theirs. This thread only swaps in results and handles
+ * input.
  */
 import { buildPanel } from './panel.ts';
-import { defaults, evolveConfig, FIELDS, parseQuery, restartNeeded, toQuery, type Settings } from './settings.ts';
-import { chooseRenderer, ViewGrid, type Playback } from './views.ts';
-import type { AttemptsConfig, AttemptsIn, AttemptsOut, RunIn, RunOut } from './run/protocol.ts';
-import type { LineChart } from './charts.ts';
-import type { DecisionRecord } from '../experiments/evolve.ts';
+import { defaults, evolveConfig, FIELDS, restartNeeded, type Settings } from './settings.ts';
+import { mountClassroom, pageQuery, readUrl } from './classroom/index.ts';
+import { chooseRenderer, ViewHost } from './view/host.ts';
+import type { Playback } from './view/protocol.ts';
+import { ChartPanel, download } from './charts/panel.ts';
+import type { LineageItem, RunIn, RunOut } from './run/protocol.ts';
 import './style.css';
 
-const LEARNERS = 6;
-const TASKS = 6;
+/** Columns of the view grid (train tasks); rows are the population's members. */
+const VIEW_TASKS = 6;
+/** Targets of the emergence view's multi-target world (p^k). */
+const EMERGENCE_K = 4;
+const CHART_ORDER = ['groundTruth', 'dial', 'disagreement', 'attempts', 'emergence', 'bits'];
+const EVOLVE_CHARTS = ['groundTruth', 'dial', 'disagreement', 'attempts'];
+const EMERGENCE_CHARTS = ['emergence', 'bits'];
 
 interface Perf {
   longTasks: { start: number; duration: number }[];
@@ -31,13 +40,12 @@ try {
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-const parsed = parseQuery(location.search);
+const parsed = readUrl(location.search);
 const settings: Settings = parsed.settings;
 const playback: Playback = { paused: false, speed: Number(settings.speed), follow: Number(settings.follow) };
-const grid = new ViewGrid(playback);
-let charts: Record<string, LineChart> = {};
-let runWorker: Worker | undefined;
-let attemptsWorker: Worker | undefined;
+const grid = new ViewHost($('stage'), playback);
+const charts = new ChartPanel($('charts'), CHART_ORDER);
+let rendererName: string | null = null;
 let generations = 0;
 /** Runs started since the page opened: a test waits for a restart by this, not by a race with the old run's state. */
 let runsStarted = 0;
@@ -45,6 +53,9 @@ let runStatus = 'starting';
 let metricInForce = '';
 let runStartedAt = 0;
 let lastRun: Settings = structuredClone(settings);
+const verdicts = { adopted: 0, rejected: 0, 'no-evidence': 0 };
+/** Worker replacements after crashes, per role (shown in the status line). */
+const notes: string[] = [];
 
 function showIgnored(ignored: string[]): void {
   const box = $('ignored');
@@ -64,148 +75,154 @@ function showIgnored(ignored: string[]): void {
 }
 
 function setStatus(): void {
-  $('status').textContent = `${runStatus} · generation ${generations}/${String(settings.generations)} · metric in force: ${metricInForce || '…'}`;
+  $('status').textContent = `${runStatus} · generation ${generations}/${String(settings.generations)} · metric in force: ${metricInForce || '…'}${notes.length ? ` · ${notes.join(' · ')}` : ''}`;
 }
 
 function writeUrl(): void {
-  const q = toQuery(settings);
+  const q = pageQuery(settings);
   history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}`);
 }
 
-function addDecisions(gen: number, decisions: DecisionRecord[]): void {
+const VERDICT_TEXT: Record<LineageItem['verdict'], string> = { adopted: 'adopted', rejected: 'rejected', 'no-evidence': 'no evidence' };
+
+function addLineage(items: readonly LineageItem[]): void {
   const list = $('lineage');
-  for (const d of decisions) {
+  for (const d of items) {
+    verdicts[d.verdict]++;
     const li = document.createElement('li');
-    li.className = d.accepted ? 'adopted' : 'rejected';
+    li.className = d.verdict;
     const head = document.createElement('span');
-    head.textContent = `g${gen} ${d.accepted ? 'adopted' : 'rejected'} (${d.operator}): `;
+    head.className = 'verdict';
+    head.textContent = `g${d.generation} ${VERDICT_TEXT[d.verdict]}`;
+    const what = document.createElement('span');
+    what.textContent = ` ${d.kind === 'revalidation' ? 're-validation of' : d.kind === 'fallback' ? 'fallback to' : `proposal (${d.operator})`} `;
     const code = document.createElement('code');
-    code.textContent = d.metric;
+    code.textContent = d.proposal;
     const why = document.createElement('span');
     why.className = 'reason';
     why.textContent = ` — ${d.reason}`;
-    li.append(head, code, why);
+    li.append(head, what, code, why);
     list.prepend(li);
   }
-  while (list.children.length > 60) list.lastElementChild?.remove();
+  while (list.children.length > 80) list.lastElementChild?.remove();
+  $('lineage-counts').textContent = `adopted ${verdicts.adopted} · rejected ${verdicts.rejected} (the anchors were against it) · no evidence ${verdicts['no-evidence']} (the gate could not tell; nothing changed)`;
 }
 
-function attemptsConfig(s: Settings): AttemptsConfig {
+/** The emergence run: the `train` experiment on the multi-target world through the chosen channel, scored by hit fraction. */
+function emergenceConfig(s: Settings): Record<string, unknown> {
   return {
-    world: String(s.world),
-    params: s.params,
-    learner: String(s.learner),
-    learnerConfig: { width: s.width, depth: s.depth, learningRate: 0.01 },
-    feedback: String(s.feedback),
-    schedule: String(s.schedule),
-    metric: String(s.metric).trim() ? { expression: String(s.metric), direction: s.direction as 'lower' | 'higher', threshold: Number(s.threshold) } : null,
-    seed: Number(s.seed),
-    learners: LEARNERS,
-    tasks: TASKS,
-    episodesPerCycle: 64,
-    horizonCycles: 40,
+    world: 'multi-target',
+    params: { k: EMERGENCE_K },
+    learner: s.learner,
+    learnerConfig: { width: s.width, depth: s.depth },
+    feedback: s.feedback,
+    ...(s.feedback === 'scheduled' ? { schedule: s.schedule } : {}),
+    // Continuous per-target score; binary feedback at threshold 1 is the all-or-nothing signal.
+    metric: 'hitFraction',
+    direction: 'higher',
+    threshold: 1,
+    episodes: 6000,
+    roundSize: 64,
+    trainTasks: 128,
+    evalTasks: 32,
+    evalPoints: 30,
+    seed: s.seed,
   };
 }
 
-/** Starts (or restarts) the run from its beginning with the current settings. */
+interface RunSlot {
+  readonly role: 'evolve' | 'emergence';
+  worker: Worker | undefined;
+  crashes: number;
+}
+const slots: Record<RunSlot['role'], RunSlot> = { evolve: { role: 'evolve', worker: undefined, crashes: 0 }, emergence: { role: 'emergence', worker: undefined, crashes: 0 } };
+/** Pending record exports, by role. */
+const exports = new Map<string, (text: string) => void>();
+
+function launch(slot: RunSlot): void {
+  slot.worker?.terminate();
+  const w = new Worker(new URL('./run/lab.worker.ts', import.meta.url), { type: 'module', name: 'run' });
+  slot.worker = w;
+  const evolve = slot.role === 'evolve';
+  w.onmessage = (ev: MessageEvent<RunOut>) => {
+    if (slot.worker !== w) return;
+    const m = ev.data;
+    if (m.type === 'generation') {
+      generations = m.index + 1;
+      metricInForce = m.metric;
+      slot.crashes = 0;
+      addLineage(m.lineage);
+      setStatus();
+    } else if (m.type === 'views') grid.setViews(m.views, m.rows, (l) => `member m${l}`);
+    else if (m.type === 'attempts') {
+      perf.firstAttemptMs ??= performance.now();
+      grid.push(m.attempts);
+      // The emergence run starts once the views move: at start-up the two runs would compete for the cores.
+      if (!slots.emergence.worker && slots.emergence.crashes === 0) launch(slots.emergence);
+    } else if (m.type === 'finished') {
+      if (evolve) runStatus = `finished: ${m.key}`;
+      setStatus();
+    } else if (m.type === 'record') exports.get(slot.role)?.(m.text);
+    else if (m.type === 'error') {
+      runStatus = `${slot.role} run failed: ${m.message}`;
+      setStatus();
+    } else if (m.type === 'started' && evolve) $('backend').textContent = `tfjs ${m.backend}`;
+  };
+  w.onerror = (ev) => {
+    ev.preventDefault();
+    crashed(slot, ev.message);
+  };
+  const start: RunIn = evolve
+    ? { type: 'start', experiment: 'evolve', config: evolveConfig(settings), charts: charts.port(), source: 'evolve', viewTasks: VIEW_TASKS }
+    : { type: 'start', experiment: 'train', config: emergenceConfig(settings), charts: charts.port(), source: 'emergence' };
+  w.postMessage(start, start.charts ? [start.charts] : []);
+}
+
+/** Starts (or restarts) both runs from their beginning with the current settings. */
 function startRun(): void {
-  runWorker?.terminate();
-  attemptsWorker?.terminate();
   lastRun = structuredClone(settings);
   runsStarted++;
   generations = 0;
   runStatus = 'running';
   metricInForce = '';
   runStartedAt = performance.now();
+  notes.length = 0;
+  Object.assign(verdicts, { adopted: 0, rejected: 0, 'no-evidence': 0 });
   $('lineage').replaceChildren();
-  for (const c of Object.values(charts)) c.clear();
-  setStatus();
-
-  const rw = new Worker(new URL('./run/lab.worker.ts', import.meta.url), { type: 'module', name: 'run' });
-  runWorker = rw;
-  rw.onmessage = (ev: MessageEvent<RunOut>) => {
-    if (runWorker !== rw) return;
-    const m = ev.data;
-    if (m.type === 'generation') {
-      const g = m.record;
-      generations = g.gen + 1;
-      crashes = 0;
-      charts.scores?.addPoint(g.gen, { proxy: g.proxy, anchorGt: g.anchorGt, probeGt: g.probeGt });
-      charts.gaps?.addPoint(g.gen, { shiftGap: g.shiftGap, disagreement: g.disagreement });
-      notePoint();
-      addDecisions(g.gen, m.decisions);
-      const adopted = [...m.decisions].reverse().find((d) => d.accepted);
-      if (adopted && adopted.operator !== 'revalidate') {
-        metricInForce = adopted.metric;
-        attemptsWorker?.postMessage({ type: 'metric', metric: { expression: adopted.metric, direction: adopted.direction, threshold: adopted.threshold } } satisfies AttemptsIn);
-      } else metricInForce = g.metric;
-      setStatus();
-    } else if (m.type === 'finished') {
-      runStatus = `finished (tfjs ${m.backend})`;
-      setStatus();
-    } else {
-      runStatus = `run failed: ${m.message}`;
-      setStatus();
-    }
-  };
-  rw.onerror = (ev) => crashed('run', ev.message);
-  rw.postMessage({ type: 'start', config: evolveConfig(settings) } satisfies RunIn);
-
-  const aw = new Worker(new URL('./run/lab.worker.ts', import.meta.url), { type: 'module', name: 'attempts' });
-  attemptsWorker = aw;
-  let inflight = 0;
-  const want = (): void => {
-    // Keep one cycle in flight: the worker computes the next while the views show this one.
-    if (inflight > 0 || attemptsWorker !== aw) return;
-    inflight++;
-    aw.postMessage({ type: 'next' } satisfies AttemptsIn);
-  };
-  grid.onWant = want;
-  aw.onmessage = (ev: MessageEvent<AttemptsOut>) => {
-    if (attemptsWorker !== aw) return;
-    const m = ev.data;
-    if (m.type === 'ready') {
-      grid.setViews(m.views, LEARNERS);
-      $('backend').textContent = `tfjs ${m.backend}`;
-      want();
-    } else if (m.type === 'attempts') {
-      inflight--;
-      perf.firstAttemptMs ??= performance.now();
-      grid.push(m.attempts);
-      charts.attempts?.addPoint(m.episodes, { gt: m.gtPassRate, metric: m.metricPassRate, mirage: m.mirageRate });
-      charts.bits?.addPoint(m.episodes, { bits: m.bitsPerFeedback });
-      notePoint();
-    } else {
-      runStatus = `views failed: ${m.message}`;
-      setStatus();
-    }
-  };
-  aw.onerror = (ev) => crashed('attempts', ev.message);
-  aw.postMessage({ type: 'start', config: attemptsConfig(settings) } satisfies AttemptsIn);
-}
-
-let crashes = 0;
-/**
- * A worker died: the run starts again from its beginning (results depend on settings and seed
- * alone, so it reproduces what was lost), and the page says so. Three crashes in a row stop it.
- */
-function crashed(role: string, message: string): void {
-  crashes++;
-  const note = `the ${role} worker crashed (${message || 'no message'})`;
-  if (crashes > 3) {
-    runStatus = `${note}; stopped after ${crashes} crashes`;
-    runWorker?.terminate();
-    attemptsWorker?.terminate();
-    setStatus();
-    return;
+  $('lineage-counts').textContent = '';
+  charts.clear([...EVOLVE_CHARTS, ...EMERGENCE_CHARTS]);
+  for (const slot of Object.values(slots)) {
+    slot.crashes = 0;
+    slot.worker?.terminate();
+    slot.worker = undefined;
   }
-  startRun();
-  runStatus = `${note}; replaced, run restarted (${crashes} of 3)`;
+  launch(slots.evolve);
   setStatus();
 }
 
-function notePoint(): void {
-  perf.firstPointMs ??= performance.now();
+/**
+ * A run worker died: supervision replaces it with a fresh one and its run starts again from the
+ * beginning (results depend on settings and seed alone, so it reproduces what was lost); the
+ * status line says so. Three crashes in a row stop that run.
+ */
+function crashed(slot: RunSlot, message: string): void {
+  slot.crashes++;
+  const what = `the ${slot.role} worker crashed (${message || 'no message'})`;
+  if (slot.crashes > 3) {
+    slot.worker?.terminate();
+    slot.worker = undefined;
+    notes.push(`${what}; stopped after ${slot.crashes} crashes`);
+  } else {
+    if (slot.role === 'evolve') {
+      charts.clear(EVOLVE_CHARTS);
+      $('lineage').replaceChildren();
+      Object.assign(verdicts, { adopted: 0, rejected: 0, 'no-evidence': 0 });
+      generations = 0;
+    } else charts.clear(EMERGENCE_CHARTS);
+    launch(slot);
+    notes.push(`${what}: replaced by a new worker, its run restarted (${slot.crashes} of 3)`);
+  }
+  setStatus();
 }
 
 let restartTimer: ReturnType<typeof setTimeout> | undefined;
@@ -219,7 +236,7 @@ function onChanged(key: string): void {
     // A new world brings its own parameters and start metric.
     const d = defaults(String(settings.world));
     for (const k of Object.keys(settings)) if (k !== 'params') delete settings[k];
-    Object.assign(settings, { ...d, alpha: lastRun.alpha, seed: lastRun.seed, speed: lastRun.speed, renderer: lastRun.renderer });
+    Object.assign(settings, { ...d, alpha: lastRun.alpha, seed: lastRun.seed, speed: lastRun.speed, renderer: lastRun.renderer, viewThread: lastRun.viewThread });
     rebuildPanel();
   }
   writeUrl();
@@ -234,6 +251,7 @@ function rebuildPanel(): void {
     changed: onChanged,
     pause: () => {
       playback.paused = !playback.paused;
+      grid.refresh();
     },
     step: () => {
       playback.paused = true;
@@ -243,28 +261,58 @@ function rebuildPanel(): void {
   });
 }
 
+/** The run record of a role, as the CLI writes run.jsonl (header, events, checksums). */
+function exportRecord(role: RunSlot['role']): Promise<string> {
+  const w = slots[role].worker;
+  if (!w) return Promise.reject(new Error(`no ${role} run`));
+  return new Promise<string>((resolve) => {
+    exports.set(role, (text) => {
+      exports.delete(role);
+      resolve(text);
+    });
+    w.postMessage({ type: 'export' } satisfies RunIn);
+  });
+}
+
 async function main(): Promise<void> {
   showIgnored(parsed.ignored);
   const choice = chooseRenderer(String(settings.renderer));
-  const name = await grid.init($('stage'), choice);
-  $('renderer').textContent = `renderer: ${name === 'canvas' ? 'canvas' : name} — ${choice.reason}`;
-  // The grid's frame loop renders on every animation frame it has something new: the first one is now.
-  requestAnimationFrame(() => {
-    perf.firstFrameMs = performance.now();
+  grid.onError = (message) => {
+    notes.push(`the view worker failed (${message})`);
+    setStatus();
+  };
+  charts.onError = (message) => {
+    notes.push(`charts failed (${message})`);
+    setStatus();
+  };
+  charts.onShown = () => {
+    perf.firstPointMs ??= performance.now();
+  };
+  // One animation frame marks the first frame. No frame loop on this thread: a loop would make
+  // the page run its whole frame pipeline (style, layerize, commit) 60 times a second for nothing.
+  requestAnimationFrame((now) => {
+    perf.firstFrameMs ??= now;
   });
+  charts.start();
+  for (const [id, role] of [
+    ['export-evolve', 'evolve'],
+    ['export-emergence', 'emergence'],
+  ] as const) {
+    $(id).addEventListener('click', () => void exportRecord(role).then((text) => download(`${role}-run.jsonl`, new Blob([text], { type: 'application/x-ndjson' }))));
+  }
   rebuildPanel();
   writeUrl();
-  // Charts are loaded lazily: the views start moving before the chart code has arrived.
-  const chartsLoaded = import('./charts.ts').then(({ LineChart, CHART_SPECS }) => {
-    charts = Object.fromEntries(CHART_SPECS.map((spec) => [spec.id, new LineChart($('charts'), spec)]));
-  });
+  // The runs start while the view worker initialises pixi: their first generation takes longer.
   startRun();
-  await chartsLoaded;
+  const name = await grid.init(choice, { offscreen: settings.viewThread !== 'page' });
+  rendererName = name;
+  $('renderer').textContent = `renderer: ${name} on the ${grid.thread} — ${choice.reason}`;
   document.addEventListener('keydown', (ev) => {
     if (ev.target instanceof HTMLTextAreaElement || ev.target instanceof HTMLInputElement) return;
     if (ev.key === ' ') {
       ev.preventDefault();
       playback.paused = !playback.paused;
+      grid.refresh();
     } else if (ev.key === 'Escape') grid.zoom(-1);
   });
 }
@@ -273,20 +321,26 @@ async function main(): Promise<void> {
 const api = {
   settings: () => structuredClone(settings),
   ignored: () => [...parsed.ignored],
-  query: () => toQuery(settings),
-  state: () => ({
-    attemptsDrawn: grid.attemptsDrawn,
-    chartPoints: Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.points])),
-    generations,
-    runsStarted,
-    status: runStatus,
-    metricInForce,
-    frames: grid.frameCount,
-    renders: grid.renderCount,
-    frameMs: Math.round(grid.frameMs),
-    renderer: grid.app.renderer?.name ?? null,
-    runMs: performance.now() - runStartedAt,
-  }),
+  query: () => pageQuery(settings),
+  state: () => {
+    const v = grid.stats();
+    return {
+      attemptsDrawn: v.attemptsDrawn,
+      chartPoints: charts.rows(),
+      generations,
+      runsStarted,
+      status: runStatus,
+      notes: [...notes],
+      metricInForce,
+      verdicts: { ...verdicts },
+      frames: v.frames,
+      renders: v.renders,
+      frameMs: Math.round(v.frameMs),
+      renderer: rendererName,
+      viewThread: grid.thread,
+      runMs: performance.now() - runStartedAt,
+    };
+  },
   perf: () => structuredClone(perf),
   fields: () => FIELDS.map((f) => f.key),
   /** Sets a setting as the controls would (then the run restarts if the setting shapes it). */
@@ -295,7 +349,11 @@ const api = {
     panel?.refresh();
     onChanged(key);
   },
-  chartRows: (id: string) => charts[id]?.svgText() ?? '',
+  chartSvg: (id: string) => charts.svg(id),
+  chartPng: (id: string) => charts.pngDataUrl(id),
+  exportRecord,
+  /** Fault injection for the supervision test: the role's worker throws an uncaught error. */
+  crash: (role: RunSlot['role']) => slots[role].worker?.postMessage({ type: 'crash' } satisfies RunIn),
   /** Runs one `train` experiment (the CLI's config schema) in a worker of its own and returns its result. */
   train: (config: unknown) =>
     new Promise<unknown>((resolve, reject) => {
@@ -332,6 +390,7 @@ declare global {
   }
 }
 window.mirageApp = api;
+mountClassroom(api);
 main().catch((err: unknown) => {
   window.mirageAppError = err instanceof Error ? `${err.message}\n${err.stack}` : String(err);
   $('status').textContent = `The page failed to start: ${window.mirageAppError}`;

@@ -60,12 +60,14 @@ export const FIELDS: readonly Field[] = [
   { key: 'feedback', label: 'channel', doc: 'How the metric reaches learners: binary pass/fail, hot/cold, graded, or scheduled (graded → binary).', ...select(CHANNEL_KINDS), default: 'graded', restarts: true, group: 'feedback' },
   { key: 'schedule', label: 'schedule', doc: 'Annealing schedule of the scheduled channel.', ...select(SCHEDULES), default: 'linear', restarts: true, group: 'feedback' },
   { key: 'learner', label: 'learner', doc: 'Learner family (an MLP Gaussian policy trained by REINFORCE).', ...select(['gaussian-policy'] as const), default: 'gaussian-policy', restarts: true, group: 'learners' },
+  { key: 'population', label: 'population', doc: 'Learners in the population (one row of views each).', ...num(2, 12, 1, true), default: 6, restarts: true, group: 'learners' },
   { key: 'width', label: 'width', doc: 'Hidden units per layer (capacity).', ...num(2, 128, 1, true), default: 16, restarts: true, group: 'learners' },
   { key: 'depth', label: 'depth', doc: 'Hidden layers (capacity).', ...num(1, 4, 1, true), default: 1, restarts: true, group: 'learners' },
   { key: 'generations', label: 'generations', doc: 'Generations of the run.', ...num(1, 200, 1, true), default: 30, restarts: true, group: 'run' },
   { key: 'seed', label: 'seed', doc: 'The run seed: results depend on the settings and the seed alone.', ...num(0, 2 ** 31 - 1, 1, true), default: 0, restarts: true, group: 'run' },
   { key: 'speed', label: 'speed', doc: 'Playback speed of the views (simulated seconds per second).', ...num(0.05, 8, 0.05), default: 2, restarts: false, group: 'view' },
   { key: 'renderer', label: 'renderer', doc: 'auto: canvas on software WebGL, WebGL on a GPU (takes effect on reload).', ...select(['auto', 'webgl', 'canvas'] as const), default: 'auto', restarts: false, group: 'view' },
+  { key: 'viewThread', label: 'draw views in', doc: 'worker: the views draw on an OffscreenCanvas in their own worker; page: on the page thread (takes effect on reload).', ...select(['worker', 'page'] as const), default: 'worker', restarts: false, group: 'view' },
   { key: 'follow', label: 'follow learner', doc: 'Highlight one learner (-1: all).', ...num(-1, 15, 1, true), default: -1, restarts: false, group: 'view' },
 ];
 
@@ -269,6 +271,7 @@ export function evolveConfig(s: Settings): Record<string, unknown> {
     alpha: s.alpha,
     seed: s.seed,
     generations,
+    population: s.population,
     anchorBudget: s.anchorBudget,
     params: s.params,
     learner: s.learner,

@@ -36,8 +36,8 @@ describe('thresholds and phrases', () => {
   it('α outside [0, 1] (or NaN) is refused; both ends and an interior point are exact', () => {
     for (const a of [-0.01, 1.01, NaN]) expect(() => gateThresholds(a)).toThrow(`gate strength α must be in [0, 1], got ${a}`);
     expect(gateThresholds(1)).toEqual({ alpha: 1, minAgreement: 1, slack: 0, locked: true });
-    expect(gateThresholds(0.8).minAgreement).toBeCloseTo(0.6, 12);
-    expect(gateThresholds(0.8).slack).toBeCloseTo(0.125, 12);
+    expect(gateThresholds(0.8).minAgreement).toBeCloseTo(0.8, 12);
+    expect(gateThresholds(0.8).slack).toBeCloseTo(0.1, 12);
     expect(gateThresholds(0.8).locked).toBe(false);
   });
 
@@ -168,17 +168,17 @@ describe('the anchor gate', () => {
     const d = gate(0.8, { sampleSize: 8 }).review({ metric: metric('x', 'higher', 3), parent: 'M0', operator: 't' }, ctx(o, X));
     expect(d.accepted).toBe(false);
     expect(d.reason).toBe(
-      "rejected: τ-b -0.38 < τ(0.8) = 0.60; threshold κ -0.25 < τ(0.8) = 0.60; the best learner's anchor GT pass rate goes 1.00 (m0) → 0.75 (m1), drop 0.25 > slack 0.125 (τ-b -0.38, κ -0.25, AUC 0.21 on 8 anchor verdicts).",
+      "rejected: τ-b -0.38 < τ(0.8) = 0.80; threshold κ -0.25 < τ(0.8) = 0.80; the best learner's anchor GT pass rate goes 1.00 (m0) → 0.75 (m1), drop 0.25 > slack 0.100 (τ-b -0.38, κ -0.25, AUC 0.21 on 8 anchor verdicts).",
     );
     expect(d.agreement).toMatchObject({ n: 8, passes: 7 });
     expect(d.regression).toMatchObject({ status: 'measured', drop: 0.25, ok: false });
-    expect(d.regression?.slack).toBeCloseTo(0.125, 12);
+    expect(d.regression?.slack).toBeCloseTo(0.1, 12);
   });
 });
 
 describe('non-regression alone', () => {
   it('takes an explicit slack or slack(α), refuses a negative one, and names it with three decimals', () => {
-    expect(nonRegressionOnly({ alpha: 0.8 }).name).toBe('non-regression(slack=0.125)');
+    expect(nonRegressionOnly({ alpha: 0.8 }).name).toBe('non-regression(slack=0.100)');
     expect(nonRegressionOnly({ slack: 0 }).name).toBe('non-regression(slack=0.000)');
     expect(nonRegressionOnly({ alpha: 0 }).name).toBe('non-regression(slack=∞)');
     expect(() => nonRegressionOnly({ slack: -0.01 })).toThrow('slack must be ≥ 0, got -0.01');

@@ -35,13 +35,21 @@ beforeAll(() => {
 const ctx = (oracle: AnchorOracle, current: Metric = GT, generation = 1): SafeguardContext => ({ oracle, current, generation });
 
 describe('the α mapping', () => {
-  it('τ(α) = 2α − 1 and slack(α) = (1 − α)/(2α): explicit ends and values', () => {
+  it('open at α = 0, else τ(α) = α and slack(α) = (1 − α)/2: explicit ends and values', () => {
     expect(gateThresholds(0)).toEqual({ alpha: 0, minAgreement: -1, slack: Infinity, locked: false });
-    expect(gateThresholds(0.5)).toEqual({ alpha: 0.5, minAgreement: 0, slack: 0.5, locked: false });
-    expect(gateThresholds(0.8).minAgreement).toBeCloseTo(0.6, 12);
-    expect(gateThresholds(0.8).slack).toBeCloseTo(0.125, 12);
+    expect(gateThresholds(0.5)).toEqual({ alpha: 0.5, minAgreement: 0.5, slack: 0.25, locked: false });
+    expect(gateThresholds(0.25)).toEqual({ alpha: 0.25, minAgreement: 0.25, slack: 0.375, locked: false });
+    expect(gateThresholds(0.8).minAgreement).toBeCloseTo(0.8, 12);
+    expect(gateThresholds(0.8).slack).toBeCloseTo(0.1, 12);
     expect(gateThresholds(1)).toEqual({ alpha: 1, minAgreement: 1, slack: 0, locked: true });
-    expect(ALPHA_MAPPING.minAgreement).toBe('τ(α) = 2α − 1');
+    expect(ALPHA_MAPPING.minAgreement).toBe('τ(α) = α for α > 0; −1 at α = 0 (open gate)');
+  });
+
+  it('the whole dial binds: every α > 0 asks for non-negative agreement and a slack below 1 (issue 10: α ≤ ½ was dead)', () => {
+    for (const a of [0.01, 0.25, 0.5]) {
+      expect(gateThresholds(a).minAgreement).toBeGreaterThan(0);
+      expect(gateThresholds(a).slack).toBeLessThan(1);
+    }
   });
 
   it('is monotone: τ rises and slack falls with α', () => {
@@ -95,26 +103,26 @@ describe('the anchor gate on simulated projectile evidence', () => {
     expect(oracle.spent).toBe(0);
   });
 
-  it('α = 0.8: rejects the gameable minDistToTarget, accepts restError with a sensible threshold, rejects a loosened one', () => {
-    const gate = anchorGate({ alpha: 0.8, groundTruth: GT, seed: SEED });
+  it('α = 0.6: rejects the gameable minDistToTarget, accepts restError with a sensible threshold, rejects a loosened one', () => {
+    const gate = anchorGate({ alpha: 0.6, groundTruth: GT, seed: SEED });
     const oracle = oracleOf(matrix, 48);
     const gamed = gate.review(propose(MIN_DIST, 'swap-measurement'), ctx(oracle));
     expect(gamed.accepted).toBe(false);
     expect(gamed.agreement.tauB!).toBeLessThan(0.6);
     expect(gamed.regression).toMatchObject({ status: 'measured', currentBest: 'honest-0', ok: false });
     expect(gamed.regression!.proposedBest).toMatch(/^flat-/);
-    expect(gamed.reason).toMatch(/^rejected: τ-b -?\d\.\d\d < τ\(0\.8\) = 0\.60.*drop \d\.\d\d > slack 0\.125/);
+    expect(gamed.reason).toMatch(/^rejected: τ-b -?\d\.\d\d < τ\(0\.6\) = 0\.60.*drop \d\.\d\d > slack 0\.200/);
 
     const sensible = gate.review(propose(SENSIBLE, 'soften-threshold'), ctx(oracle));
     expect(sensible.accepted).toBe(true);
     expect(sensible.agreement.tauB).toBe(1);
     expect(sensible.agreement.kappa!).toBeGreaterThanOrEqual(0.6);
-    expect(sensible.reason).toMatch(/^accepted: τ-b 1\.00 and κ \d\.\d\d ≥ τ\(0\.8\) = 0\.60/);
+    expect(sensible.reason).toMatch(/^accepted: τ-b 1\.00 and κ \d\.\d\d ≥ τ\(0\.6\) = 0\.60/);
 
     const loose = gate.review(propose(LOOSE, 'soften-threshold'), ctx(oracle));
     expect(loose.accepted).toBe(false);
     expect(loose.agreement.tauB).toBe(1); // ranks are unchanged: only κ sees the loosened threshold
-    expect(loose.reason).toMatch(/threshold κ \d\.\d\d < τ\(0\.8\)/);
+    expect(loose.reason).toMatch(/threshold κ \d\.\d\d < τ\(0\.6\)/);
 
     expect(oracle.spent).toBeLessThanOrEqual(48);
   });

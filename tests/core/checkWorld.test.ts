@@ -137,3 +137,16 @@ describe('checkWorld on closed-loop worlds', () => {
     expect(reused?.message).toMatch(/seed \d+, episode \d+/);
   });
 });
+
+describe('checkWorld: the designer metric (issue 10)', () => {
+  it('flags a designer metric that reads an undeclared measurement or documents no blind spot', async () => {
+    const bad = variant({ designerMetric: () => ({ expression: 'landingError + notAMeasurement', direction: 'lower', threshold: 0.5, blindSpot: '' }) });
+    const r = await checkWorld(bad, { cases: 4 });
+    const mine = r.problems.filter((p) => /designer metric/.test(p.property)).map((p) => p.message);
+    expect(mine.join('\n')).toMatch(/'notAMeasurement', which is not a declared measurement/);
+    expect(mine.join('\n')).toMatch(/no documented blind spot/);
+    // A function name is not a measurement: max(…) reads only its arguments.
+    const ok = variant({ designerMetric: () => ({ expression: 'max(landingError, restError)', direction: 'lower', threshold: 0.5, blindSpot: 'rolling after landing, for a ball' }) });
+    expect((await checkWorld(ok, { cases: 4 })).problems.filter((p) => /designer metric/.test(p.property))).toEqual([]);
+  });
+});

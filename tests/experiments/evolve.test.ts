@@ -1,5 +1,5 @@
 // The evolve experiment on a small configuration: a function of (config, seed); every decision
-// recorded; the budget respected; α = 1 locked to the ground-truth check with binary feedback;
+// recorded; the budget respected; α = 1 locked to the designer metric with the configured channel;
 // the meta-agent shown measurements only (wall 1); the CLI's shapes and its refusals.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main, type CliIO } from '../../src/cli/main.ts';
@@ -8,7 +8,8 @@ import { initTfNode } from '../../src/learners/tf-node.ts';
 import { MetaAgent, type MetricView } from '../../src/meta/index.ts';
 import { projectile } from '../../worlds/projectile.ts';
 
-const SMALL = { world: 'projectile', generations: 5, population: 3, episodesPerGeneration: 64, anchorTasks: 8, probeTasks: 8, trainTasks: 32, evalTasks: 8, warmup: 1, seed: 11 };
+// gtLoss off: these tests are about the run itself; tests/experiments/dial.test.ts covers gtLoss and bias.
+const SMALL = { world: 'projectile', generations: 5, population: 3, episodesPerGeneration: 64, anchorTasks: 8, probeTasks: 8, trainTasks: 32, evalTasks: 8, warmup: 1, seed: 11, gtLoss: false };
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -49,7 +50,7 @@ describe('evolve: a function of (config, seed)', () => {
     }
     expect(a.anchors.checksHash).toBe(projectile.checks.hash);
     expect(a.suites.anchor).toMatch(/^[0-9a-f]{64}$/);
-    expect(a.lineage.metrics[0]).toMatchObject({ id: 'M0', expression: 'restError', operator: 'world default' });
+    expect(a.lineage.metrics[0]).toMatchObject({ id: 'M0', expression: 'landingError', operator: 'designer metric' });
     expect(a.backend).toBe('wasm');
     expect(a.gao.points).toHaveLength(5);
   });
@@ -83,14 +84,16 @@ describe('evolve: a function of (config, seed)', () => {
 });
 
 describe('evolve: α at both ends', () => {
-  it('α = 1 locks the metric to the ground-truth check, feeds it back as binary, and rejects every proposal', async () => {
-    const r = await runEvolve({ ...SMALL, alpha: 1 });
+  it('α = 1 locks the metric to the designer metric (not ground truth), keeps the configured channel, and rejects every proposal', async () => {
+    const r = await runEvolve({ ...SMALL, alpha: 1, feedback: 'hotcold' });
     expect(r.groundTruthMetric).toEqual({ expression: 'restError', direction: 'lower', threshold: 0.5 });
-    expect(new Set(r.generations.map((g) => g.metric))).toEqual(new Set(['restError']));
+    expect(r.designerMetric).toMatchObject({ expression: 'landingError', direction: 'lower', threshold: 0.5 });
+    expect(new Set(r.generations.map((g) => g.metric))).toEqual(new Set(['landingError']));
     expect(r.generations.every((g) => g.threshold === 0.5)).toBe(true);
-    expect(r.generations.flatMap((g) => g.members.map((m) => m.channel))).toEqual(Array(15).fill('binary'));
+    // The channel is its own setting at α = 1 too (issue 10: α = 1 no longer forces binary).
+    expect(r.generations[0]!.members.map((m) => m.channel)).toEqual(Array(3).fill('hotcold'));
     expect(r.decisions.length).toBeGreaterThan(0);
-    expect(r.decisions.every((d) => !d.accepted && /locked to ground truth/.test(d.reason))).toBe(true);
+    expect(r.decisions.every((d) => !d.accepted && /locked to the designer metric/.test(d.reason))).toBe(true);
   });
 
   it('α = 0 buys no ground truth: the gate is open', async () => {

@@ -9,14 +9,15 @@ import { runEvolve, SAFEGUARD_KINDS, type DecisionRecord, type EvolveRecord } fr
 import { initTfNode } from '../../src/learners/tf-node.ts';
 
 // The quick budget: 16 generations of 4 learners × 128 episodes (about 20 s a run here).
-const QUICK = { world: 'sensor', seed: 1, generations: 16, population: 4, episodesPerGeneration: 128 };
+// Pinned to restError (issue 10 made the plate, the designer metric, the default start); no gtLoss references.
+const QUICK = { world: 'sensor', seed: 1, generations: 16, population: 4, episodesPerGeneration: 128, metric: { expression: 'restError', threshold: 0.25 }, gtLoss: false };
 
 /** Each safeguard at a strength where its rule binds, and the words of its own rule. */
 const CASES = {
-  // The anchor gate at α = 0.5 (τ = 0): agreement (τ-b, κ) or non-regression, or no evidence (undecided).
+  // The anchor gate at α = 0.5 (τ = 0.5): agreement (τ-b, κ) or non-regression, or no evidence (undecided).
   agreement: { alpha: 0.5, rule: /^(rejected|undecided): .*(τ-b|κ|anchor GT pass rate)/ },
-  // Non-regression alone at α = 0.8: slack(0.8) = 0.125.
-  'non-regression': { alpha: 0.8, rule: /^rejected: the best learner's anchor GT pass rate goes \d\.\d\d \(m\d\) → \d\.\d\d \(m\d\), drop \d\.\d\d > slack 0\.125/ },
+  // Non-regression alone at α = 0.8: slack(0.8) = 0.1.
+  'non-regression': { alpha: 0.8, rule: /^rejected: the best learner's anchor GT pass rate goes \d\.\d\d \(m\d\) → \d\.\d\d \(m\d\), drop \d\.\d\d > slack 0\.100/ },
   // The quarantine around the open gate (α = 0): only its own rule can reject.
   quarantine: { alpha: 0, rule: /^rejected: gold fell — / },
 } as const;

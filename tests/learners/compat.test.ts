@@ -26,12 +26,13 @@ describe('declared compatibility', () => {
   });
 
   it('the fits per world, from the declarations', () => {
-    expect(fitsOf('projectile')).toEqual(['gaussian-policy', 'cem', 'physics-prior']);
-    expect(fitsOf('multi-target')).toEqual(['gaussian-policy', 'cem', 'physics-prior']);
-    expect(fitsOf('pusher')).toEqual(['gaussian-policy', 'cem']);
-    expect(fitsOf('guess')).toEqual(['bayes-guesser']);
-    expect(fitsOf('guess', { channel: 'scheduled' })).toEqual([]);
-    expect(fitsOf('guess', { channel: 'graded', metric: 'relativeDistance' })).toEqual([]);
+    expect(fitsOf('projectile')).toEqual(['gaussian-policy', 'cem', 'physics-prior', 'hill-climber']);
+    expect(fitsOf('multi-target')).toEqual(['gaussian-policy', 'cem', 'physics-prior', 'hill-climber']);
+    expect(fitsOf('pusher')).toEqual(['gaussian-policy', 'cem', 'hill-climber']);
+    expect(fitsOf('guess')).toEqual(['bayes-guesser', 'hill-climber']);
+    // hill-climber reads any channel as a reward (it is told nothing of its meaning).
+    expect(fitsOf('guess', { channel: 'scheduled' })).toEqual(['hill-climber']);
+    expect(fitsOf('guess', { channel: 'graded', metric: 'relativeDistance' })).toEqual(['hill-climber']);
     expect(fitsOf('balance')).toEqual(['policy-gradient']);
   });
 
@@ -43,7 +44,7 @@ describe('declared compatibility', () => {
     expect(unmetNeeds(getLearnerFamily('physics-prior').needs, pusher).join('; ')).toMatch(/features \[targetX, gravity\] or \[target1, gravity\].*actions/);
     expect(unmetNeeds(getLearnerFamily('policy-gradient').needs, pusher)).toEqual([expect.stringMatching(/closed-loop world/)]);
     expect(() => assertLearnerFits(getWorld('guess'), resolveParams(getWorld('guess'), {}), 'bayes-guesser', { channel: 'scheduled' })).toThrow(
-      /world 'guess' with feedback 'scheduled'.*Learners that fit: none with these settings; with other feedback: bayes-guesser \(binary, hotcold, graded\)/,
+      /world 'guess' with feedback 'scheduled'.*Learners that fit: hill-climber; with other feedback: bayes-guesser \(binary, hotcold, graded\)/,
     );
     const fits = learnerFits(getWorld('guess'), resolveParams(getWorld('guess'), {}));
     expect(fits.find((f) => f.learner === 'bayes-guesser')?.channels).toEqual(['binary', 'hotcold', 'graded']);
@@ -60,10 +61,13 @@ describe('declared compatibility', () => {
     expect(one.out).toMatch(/no +cem +needs task features that describe the task/);
     expect((await run('learners', '--world', 'nowhere')).code).toBe(2);
     const list = JSON.parse((await run('list', '--json')).out) as { id: string; learners: { id: string; channels: string[] }[] }[];
-    expect(list.find((w) => w.id === 'guess')?.learners).toEqual([{ id: 'bayes-guesser', channels: ['binary', 'hotcold', 'graded'] }]);
+    expect(list.find((w) => w.id === 'guess')?.learners).toEqual([
+      { id: 'bayes-guesser', channels: ['binary', 'hotcold', 'graded'] },
+      { id: 'hill-climber', channels: ['binary', 'hotcold', 'graded', 'scheduled'] },
+    ]);
     const refused = await run('train', '--world', 'projectile', '--learner', 'bayes-guesser', '--episodes', '10');
     expect(refused.code).toBe(2);
-    expect(refused.err).toMatch(/world 'projectile'.*'bayes-guesser' needs task features \[taskId\].*Learners that fit: gaussian-policy, cem, physics-prior/);
+    expect(refused.err).toMatch(/world 'projectile'.*'bayes-guesser' needs task features \[taskId\].*Learners that fit: gaussian-policy, cem, physics-prior, hill-climber/);
   });
 });
 

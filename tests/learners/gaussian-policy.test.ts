@@ -70,6 +70,32 @@ describe('config and registry', () => {
   });
 });
 
+describe('step-size decay (learningRateDecayRounds)', () => {
+  it('shrinks the step as rounds pass: the same round moves the weights less after 200 decayed rounds, and τ = 0 is the constant default', async () => {
+    expect(gaussianPolicyFamily.parseConfig({}).learningRateDecayRounds).toBe(0);
+    expect(() => gaussianPolicyFamily.parseConfig({ learningRateDecayRounds: -1 })).toThrow(/learningRateDecayRounds/);
+    // How far one learn() call on a fixed round moves the last layer, after `warm` rounds of training.
+    const stepSize = async (decay: number, warm: number): Promise<number> => {
+      const l = await make(4, { learningRateDecayRounds: decay });
+      const rng = new Stream([4, 'decay']);
+      const features = Array.from({ length: 32 }, () => [rng.uniform(3, 10), 9.81]);
+      for (let r = 0; r < warm; r++) l.learn(syntheticRound(rng, l.act(features, rng, 'explore'), features), rng);
+      const round = syntheticRound(rng, l.act(features, rng, 'explore'), features);
+      const before = Array.from(l.save().arrays['layer2.w'] as Float32Array);
+      l.learn(round, new Stream([4, 'probe']));
+      const after = Array.from(l.save().arrays['layer2.w'] as Float32Array);
+      l.dispose();
+      return Math.sqrt(before.reduce((s, b, i) => s + (b - (after[i] as number)) ** 2, 0));
+    };
+    const constant = await stepSize(0, 200);
+    const decayed = await stepSize(10, 200);
+    // τ/(τ + 200) = 10/210 ≈ 0.05 of the constant step; Adam's moments differ between the two
+    // histories, so allow a factor 4 of slack: a decay that does nothing fails.
+    expect(decayed).toBeLessThan(constant * 0.2);
+    expect(decayed).toBeGreaterThan(0);
+  });
+});
+
 describe('determinism, state and memory', () => {
   it('same config and seed give bitwise-identical weights after training; another seed does not', async () => {
     const run = async (seed: number): Promise<LearnerState> => {

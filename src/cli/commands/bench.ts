@@ -9,6 +9,7 @@ import { getExperiment } from '../../experiments/registry.ts';
 import { makeProvenance } from '../../runs/provenance.ts';
 import { FileSink } from '../../runs/node/file-sink.ts';
 import { createLearnerPool } from '../../../workers/learner-node.ts';
+import { workerScript } from '../../../workers/node-bundle.ts';
 import { defaultWorkerCount } from '../../../workers/node-pool.ts';
 import { initTfNode } from '../../learners/tf-node.ts';
 import { createNodePool } from '../../../workers/node-pool.ts';
@@ -71,6 +72,9 @@ export const bench: CliCommand = {
         const workers = o.workers === undefined ? defaultWorkerCount() : parseOption('--workers', wholeNumber('--workers', 1, 64), o.workers);
         const dir = mkdtempSync(join(tmpdir(), 'mirage-bench-'));
         try {
+          // The worker script is bundled once per process (node-bundle.ts): build it before either
+          // timed run, so neither pays it (it would fall on the first, the one-worker run).
+          await workerScript('learner');
           const r = await benchExperiment({
             experiment,
             seed,

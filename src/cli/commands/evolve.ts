@@ -1,4 +1,5 @@
-/** `mirage-lab evolve`: learners and their metric evolved under the anchor gate (one run or the α sweep). */
+/** `mirage-lab evolve`: learners and their metric evolved under the anchor gate (one run; `--sweep` is an alias of `run drift`). */
+import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../core/runtime.ts';
 import { getWorld } from '../../../worlds/index.ts';
@@ -9,8 +10,12 @@ import type { MemberJob, MemberResult } from '../../experiments/evolve-member.ts
 import { workerJobs } from '../../experiments/runner.ts';
 import { createLearnerPool } from '../../../workers/learner-node.ts';
 import { defaultWorkerCount } from '../../../workers/node-pool.ts';
-import { decisionLine, frontierLines, GENERATION_HEADER, generationRow, summaryLines } from '../../experiments/evolve-report.ts';
-import { runAlphaSweep, SWEEP_ALPHAS } from '../../experiments/sweep.ts';
+import { decisionLine, GENERATION_HEADER, generationRow, summaryLines } from '../../experiments/evolve-report.ts';
+import { driftExperiment } from '../../experiments/drift.ts';
+import { parseExperimentConfig } from '../../experiments/registry.ts';
+import { FileSink } from '../../runs/node/file-sink.ts';
+import { startRun } from '../../runs/runner.ts';
+import { backendFor, defaultOutDir, executeRun, nodeProvenance, prepareOutDir, RECORD_FILE } from '../run-files.ts';
 import { parseOption, parseSets, validateSets, wholeNumber } from '../input.ts';
 import { schemaOption } from '../schema-options.ts';
 import { collect, shortText } from '../shared.ts';
@@ -32,9 +37,12 @@ const opt = {
 /** The seeds of a sweep: each a valid run seed. */
 const sweepSeed = schemaOption(evolveConfigSchema, 'seed', { flag: '--seeds' });
 
+/** The α grid of the alias (drift's default). */
+const SWEEP_ALPHAS = [0, 0.25, 0.5, 0.75, 1] as const;
+
 export const evolve: CliCommand = {
   name: 'evolve',
-  register: (program, { io }) => {
+  register: (program, { io, state }) => {
     const cmd = program
       .command('evolve')
       .description('Evolve learners and their metric under the anchor gate; prints proxy, anchor and probe ground truth, disagreement and shift gap per generation.');
@@ -45,12 +53,13 @@ export const evolve: CliCommand = {
       .option('--metric <expression>', "start metric expression (default: the world's default metric); needs --threshold")
       .option('--direction <dir>', 'lower | higher (default: from the measurements --metric reads; required when they declare none or disagree)')
       .option('--threshold <x>', 'pass threshold of --metric')
-      .option('--sweep', `run the α sweep (${SWEEP_ALPHAS.join(', ')}) over --seeds and print the trade-off frontier (no --alpha)`)
-      .option('--seeds <list>', 'seeds of the sweep, comma-separated', '1,2,3')
+      .option('--sweep', `alias of \`run drift\` on --world: α ${SWEEP_ALPHAS.join(', ')} × drift's anchor budgets × --seeds, into a run folder (no --alpha)`)
+      .option('--seeds <list>', 'seeds of the sweep: consecutive, comma-separated (e.g. 1,2,3)', '1,2,3')
+      .option('--out <dir>', 'run folder of --sweep (default runs/drift-<timestamp>)')
       .option('--quick', `the quick preset (${Object.entries(EVOLVE_QUICK).map(([k, v]) => `${k} ${String(v)}`).join(', ')}) under any option given explicitly`)
       .option('--workers <w>', 'learner workers that train the members in parallel and play their episodes (0: all on this thread; default one per core)')
       .option('--json', 'print one JSON object')
-      .action(async (o: { world: string; alpha?: string; generations: string; population: string; anchorBudget?: string; safeguard: string; proposer: string; episodes: string; warmup: string; seed: string; set: string[]; metric?: string; direction?: string; threshold?: string; sweep?: boolean; seeds: string; quick?: boolean; workers?: string; json?: boolean }, command: Command) => {
+      .action(async (o: { world: string; alpha?: string; generations: string; population: string; anchorBudget?: string; safeguard: string; proposer: string; episodes: string; warmup: string; seed: string; set: string[]; metric?: string; direction?: string; threshold?: string; sweep?: boolean; seeds: string; out?: string; quick?: boolean; workers?: string; json?: boolean }, command: Command) => {
         const world = getWorld(o.world);
         // --quick: the preset's values for the options left at their defaults.
         if (o.quick) {
@@ -101,22 +110,27 @@ export const evolve: CliCommand = {
           }
         };
         if (o.sweep) {
+          // An alias of `mirage-lab run drift` (issue 10): the same experiment, the same run folder.
           if (o.alpha !== undefined) throw new InputError('--alpha', o.alpha, `no --alpha with --sweep (the sweep runs α = ${SWEEP_ALPHAS.join(', ')})`);
+          if (o.anchorBudget !== undefined) throw new InputError('--anchor-budget', o.anchorBudget, "no --anchor-budget with --sweep (drift sweeps the run's anchor budget; `run drift --set budgets=[…]`)");
           const seeds = o.seeds.split(',').map((x) => sweepSeed.parse(x));
           if (seeds.length > 20) throw new InputError('--seeds', o.seeds, 'at most 20 seeds');
-          validateEvolveConfig({ ...base, alpha: 0, seed: seeds[0] });
-          const sweep = await withRuntime((runtime) =>
-            runAlphaSweep(
-              base,
-              { seeds },
-              (r, done, total) => {
-                if (!o.json) io.out(`  run ${done}/${total}: α ${r.alpha} seed ${r.seed} — anchor GT best ${r.summary.anchorGtBest.toFixed(2)} → final ${r.summary.anchorGtFinal.toFixed(2)}, probe ${r.summary.probeGtFinal.toFixed(2)}`);
-              },
-              runtime,
-            ),
+          if (seeds.some((x, i) => x !== (seeds[0] as number) + i)) throw new InputError('--seeds', o.seeds, 'consecutive seeds (drift runs seed, seed + 1, …)');
+          const { world: _w, params, generations, population, episodesPerGeneration, warmup, ...evolveFields } = base;
+          const config = parseExperimentConfig(
+            driftExperiment,
+            { worlds: [{ world: world.id, params }], seed: seeds[0], seeds: seeds.length, generations, population, episodesPerGeneration, warmup, evolve: evolveFields },
+            { quick: false },
           );
-          if (o.json) return io.out(JSON.stringify(sweep));
-          for (const line of frontierLines(sweep)) io.out(line);
+          const dir = o.out ?? defaultOutDir('drift', new Date());
+          prepareOutDir(dir, { createParent: o.out === undefined });
+          const sink = new FileSink(path.join(dir, RECORD_FILE), { exclusive: true });
+          const provenance = nodeProvenance(await backendFor(driftExperiment));
+          try {
+            await executeRun(io, state, dir, driftExperiment, { workers: Math.max(1, workers), json: o.json ?? false, quiet: false }, (host) => startRun({ ...host, experiment: driftExperiment, config, provenance, shard: null, sink }));
+          } finally {
+            sink.close();
+          }
           return;
         }
         if (o.alpha === undefined) throw new InputError('--alpha', null, 'a number from 0 to 1 (or --sweep)');

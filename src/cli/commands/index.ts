@@ -22,7 +22,9 @@ import { compare } from './compare.ts';
 import { merge } from './merge.ts';
 import { experiments } from './experiments.ts';
 import { config } from './config.ts';
+import { lessons } from './lessons.ts';
 // --- end run layer
+import { refute } from './refute.ts';
 
 export const COMMANDS: readonly CliCommand[] = [
   list,
@@ -44,4 +46,8 @@ export const COMMANDS: readonly CliCommand[] = [
   runs,
   compare,
   merge,
+  // issue 11: the falsification battery on a run folder
+  refute,
+  // issue 13: lesson files checked
+  lessons,
 ];

@@ -27,6 +27,20 @@ const opt = {
   seed: schemaOption(trainConfigSchema, 'seed', { arg: 's', description: 'run seed' }),
 };
 
+/** `--vary gravity=6:14` pairs → `{ gravity: [6, 14] }` (the world's schema checks names and ranges later). */
+function parseVary(pairs: readonly string[]): Record<string, [number, number]> {
+  const out = Object.create(null) as Record<string, [number, number]>;
+  for (const pair of pairs) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=([-+]?[\d.]+(?:e[-+]?\d+)?):([-+]?[\d.]+(?:e[-+]?\d+)?)$/i.exec(pair.trim());
+    const lo = m ? Number(m[2]) : NaN;
+    const hi = m ? Number(m[3]) : NaN;
+    if (!m || !Number.isFinite(lo) || !Number.isFinite(hi)) throw new InputError('--vary', pair, 'param=lo:hi with numbers (e.g. gravity=6:14)');
+    if (Object.prototype.hasOwnProperty.call(out, m[1] as string)) throw new InputError('--vary', pair, 'each parameter once');
+    out[m[1] as string] = [lo, hi];
+  }
+  return out;
+}
+
 export const train: CliCommand = {
   name: 'train',
   register: (program, { io }) => {
@@ -34,9 +48,11 @@ export const train: CliCommand = {
     for (const o of Object.values(opt)) cmd.addOption(o.option);
     cmd
       .option('--set <key=value>', 'a world parameter or a learner hyperparameter (repeatable)', collect, [])
+      .option('--probe [n]', "after training, score the learner on n of the world's probe tasks (held-out and shifted; default 128)")
+      .option('--vary <param=lo:hi>', 'draw a world parameter per train task uniformly in [lo, hi] (repeatable; e.g. gravity=6:14)', collect, [])
       .option('--workers <w>', 'physics worker threads (0: play the episodes on this thread; default one per core)')
       .option('--json', 'print one JSON object')
-      .action(async (o: { world: string; learner: string; feedback: string; metric?: string; direction?: string; threshold?: string; schedule?: string; episodes: string; seed: string; set: string[]; workers?: string; json?: boolean }) => {
+      .action(async (o: { world: string; learner: string; feedback: string; metric?: string; direction?: string; threshold?: string; schedule?: string; episodes: string; seed: string; set: string[]; probe?: string | boolean; vary: string[]; workers?: string; json?: boolean }) => {
         const world = getWorld(o.world);
         const family = getLearnerFamily(o.learner);
         // --set routes each key to the world's parameters or the learner's hyperparameters.
@@ -63,6 +79,8 @@ export const train: CliCommand = {
           seed: opt.seed.parse(o.seed),
           params: validateSets(world.params, params),
           learnerConfig,
+          ...(o.vary.length ? { vary: parseVary(o.vary) } : {}),
+          ...(o.probe !== undefined ? { probeTasks: o.probe === true ? 128 : parseOption('--probe', wholeNumber('--probe', 1, 10_000), o.probe) } : {}),
         };
         validateTrainConfig(config);
         const workers = o.workers === undefined ? defaultWorkerCount() : parseOption('--workers', wholeNumber('--workers', 0, 64), o.workers);
@@ -90,6 +108,11 @@ export const train: CliCommand = {
           return io.out(JSON.stringify({ world: w, learner, feedback, seed, curve, final, ...rest }));
         }
         io.out(`final: ground-truth pass rate ${r.final.gtPassRate.toFixed(3)}, metric ${r.metric.expression} = ${r.final.metric.toPrecision(5)} (backend ${r.backend})`);
+        if (r.probe) {
+          const p = r.probe.report;
+          const rate = (s: { passRate: number | null; n: number }): string => (s.passRate === null ? '—' : `${s.passRate.toFixed(3)} (n ${s.n})`);
+          io.out(`probe: ground-truth pass rate ${rate(p)}; shifted tasks ${p.groups ? rate(p.groups.shifted) : '—'}, unshifted ${p.groups ? rate(p.groups.unshifted) : '—'}; shift gap (train − probe) ${r.probe.shiftGap === null ? '—' : r.probe.shiftGap.toFixed(3)}`);
+        }
       });
   },
 };

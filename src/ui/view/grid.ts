@@ -1,41 +1,18 @@
 /**
  * The world views: one pixi renderer, one canvas, a container per view (headless Chromium
- * keeps at most 16 live WebGL contexts, so never a canvas per view). Every world is drawn by
+ * keeps at most 16 live WebGL contexts, so never a canvas per view). No DOM here: the grid
+ * runs in the view worker on an OffscreenCanvas (render.worker.ts) or, without one, on
+ * the page's thread (host.ts owns the DOM side: the canvas element, captions, clicks). Every world is drawn by
  * the same code from its `view(params, task)` data: static shapes once, then the bodies moved
  * by the trajectory channels the view names, with fading ghost trails of earlier attempts.
  *
  * Colours: green = ground truth passes; red = fails; amber = the metric says pass but ground
  * truth fails (a mirage).
  */
-import { Application, Container, Graphics, Text } from 'pixi.js';
-import type { ViewShape, WorldView } from '../core/view.ts';
-import type { Attempt } from './run/protocol.ts';
-
-/** Which renderer to use, and why. */
-export interface RendererChoice {
-  readonly preference: 'webgl' | 'canvas';
-  readonly reason: string;
-}
-
-/** Picks canvas on software WebGL (SwiftShader, llvmpipe) or without WebGL, WebGL on a GPU; `override` wins. */
-export function chooseRenderer(override: string): RendererChoice {
-  let gpu = 'no WebGL';
-  try {
-    const c = document.createElement('canvas');
-    const gl = c.getContext('webgl');
-    if (gl) {
-      const info = gl.getExtension('WEBGL_debug_renderer_info');
-      gpu = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
-      gl.getExtension('WEBGL_lose_context')?.loseContext();
-    }
-  } catch {
-    gpu = 'no WebGL';
-  }
-  if (override === 'webgl' || override === 'canvas') return { preference: override, reason: `renderer=${override} in the URL (GPU: ${gpu})` };
-  if (gpu === 'no WebGL') return { preference: 'canvas', reason: 'no WebGL: canvas fallback' };
-  if (/swiftshader|llvmpipe|softpipe|software|lavapipe/i.test(gpu)) return { preference: 'canvas', reason: `software WebGL (${gpu}): canvas is faster` };
-  return { preference: 'webgl', reason: `GPU: ${gpu}` };
-}
+import { Application, Container, Graphics } from 'pixi.js';
+import type { ViewShape, WorldView } from '../../core/view.ts';
+import type { Attempt } from '../run/protocol.ts';
+import type { Playback, ViewStats } from './protocol.ts';
 
 const COLOURS = { pass: 0x2e9e44, fail: 0xd8403a, mirage: 0xf0a020, idle: 0x8a8f98 } as const;
 const ROLE_COLOURS: Record<ViewShape['role'], number> = {
@@ -63,7 +40,7 @@ interface Cell {
   readonly index: number;
   readonly learner: number;
   readonly task: number;
-  /** Static shapes, ghost trails and the label: in the cached background layer. */
+  /** Static shapes and ghost trails: in the cached background layer. */
   readonly back: Container;
   /** The current attempt's trail and bodies: redrawn every frame. */
   readonly root: Container;
@@ -71,7 +48,6 @@ interface Cell {
   readonly ghosts: Graphics;
   readonly trail: Graphics;
   readonly bodies: Graphics[];
-  readonly label: Text;
   view: WorldView | undefined;
   /** Pixels per metre and the cell's origin offset. */
   k: number;
@@ -83,12 +59,6 @@ interface Cell {
   history: Attempt[];
 }
 
-/** Playback state shared with the controls. */
-export interface Playback {
-  paused: boolean;
-  speed: number;
-  follow: number;
-}
 
 /** The grid of views on one canvas. */
 export class ViewGrid {
@@ -114,34 +84,43 @@ export class ViewGrid {
   onWant: () => void = () => undefined;
 
   /**
-   * Two layers: the background (static shapes, ghosts, labels) is rendered into a cached texture
+   * Two layers: the background (static shapes, ghosts) is rendered into a cached texture
    * and redrawn only when it changes (a new attempt, a layout, a follow); the foreground (36
-   * trails and bodies) every frame. On the canvas renderer this turns ~400 path fills and 36
+   * trails and bodies) every frame. On the canvas renderer this turns ~400 path fills
    * text blits per frame into one image blit.
    */
   private readonly background = new Container();
   private readonly foreground = new Container();
   private backDirty = true;
+  /** The drawing area in CSS pixels. */
+  private size = { w: 1, h: 1 };
 
-  constructor(readonly playback: Playback) {}
+  constructor(public playback: Playback) {}
 
-  /** Creates the renderer in `parent`. */
-  async init(parent: HTMLElement, choice: RendererChoice): Promise<string> {
+  /** The grid's counters. */
+  stats(): ViewStats {
+    return { frames: this.frames, renders: this.renders, attemptsDrawn: this.attemptsDrawn, frameMs: this.frameMs };
+  }
+
+  /** Creates the renderer on `canvas` (a page canvas or an OffscreenCanvas in a worker). */
+  async init(o: { canvas: HTMLCanvasElement | OffscreenCanvas; width: number; height: number; resolution: number; preference: 'webgl' | 'canvas' }): Promise<string> {
     await this.app.init({
-      preference: choice.preference,
+      canvas: o.canvas as HTMLCanvasElement,
+      preference: o.preference,
       background: 0xfbfaf7,
-      antialias: choice.preference === 'webgl',
-      resizeTo: parent,
-      autoDensity: true,
-      resolution: Math.min(2, window.devicePixelRatio || 1),
+      antialias: o.preference === 'webgl',
+      width: Math.max(1, o.width),
+      height: Math.max(1, o.height),
+      resolution: o.resolution,
       // Our own frame loop renders only when something moved (see loop()).
       autoStart: false,
     });
-    parent.appendChild(this.app.canvas);
+    this.size = { w: Math.max(1, o.width), h: Math.max(1, o.height) };
     this.app.stage.addChild(this.background, this.foreground);
     this.background.cacheAsTexture(true);
-    this.app.canvas.addEventListener('click', (ev) => this.click(ev));
-    this.app.renderer.on('resize', () => this.layout());
+    // Dedicated workers have requestAnimationFrame in Chromium (OffscreenCanvas); a timer elsewhere.
+    const raf: (cb: (now: number) => void) => void =
+      typeof globalThis.requestAnimationFrame === 'function' ? (cb) => globalThis.requestAnimationFrame(cb) : (cb) => setTimeout(() => cb(performance.now()), 16);
     let last = performance.now();
     const loop = (now: number): void => {
       const dt = (now - last) / 1000;
@@ -160,10 +139,24 @@ export class ViewGrid {
         this.dirty = false;
       }
       this.frameMs += performance.now() - t0;
-      requestAnimationFrame(loop);
+      raf(loop);
     };
-    requestAnimationFrame(loop);
+    raf(loop);
     return this.app.renderer.name;
+  }
+
+  /** The drawing area changed size (CSS pixels). */
+  resize(width: number, height: number): void {
+    this.size = { w: Math.max(1, width), h: Math.max(1, height) };
+    this.app.renderer.resize(this.size.w, this.size.h);
+    this.layout();
+    // A resized canvas is blank until drawn: draw now, not on the next frame (which a busy or
+    // throttled worker may deliver late, e.g. while a screenshot resizes the page).
+    this.background.updateCacheTexture();
+    this.backDirty = false;
+    this.app.render();
+    this.renders++;
+    this.dirty = false;
   }
 
   /** Sets the grid's shape and the views of its tasks (a new run). */
@@ -189,12 +182,11 @@ export class ViewGrid {
         const trail = new Graphics();
         const view = views[t];
         const bodies = (view?.bodies ?? []).map(() => new Graphics());
-        const label = new Text({ text: `learner ${l + 1} · task ${t + 1}`, style: { fontSize: 10, fill: 0x555555, fontFamily: 'sans-serif' } });
-        back.addChild(statics, ghosts, label);
+        back.addChild(statics, ghosts);
         root.addChild(trail, ...bodies);
         this.background.addChild(back);
         this.foreground.addChild(root);
-        this.cells.push({ index: this.cells.length, learner: l, task: t, back, root, statics, ghosts, trail, bodies, label, view, k: 1, ox: 0, oy: 0, w: 0, h: 0, current: undefined, history: [] });
+        this.cells.push({ index: this.cells.length, learner: l, task: t, back, root, statics, ghosts, trail, bodies, view, k: 1, ox: 0, oy: 0, w: 0, h: 0, current: undefined, history: [] });
       }
     }
     this.layout();
@@ -253,8 +245,7 @@ export class ViewGrid {
   }
 
   private layout(): void {
-    const W = this.app.renderer.width / this.app.renderer.resolution;
-    const H = this.app.renderer.height / this.app.renderer.resolution;
+    const { w: W, h: H } = this.size;
     const cols = Math.max(1, this.tasks);
     const rows = Math.max(1, this.learners);
     for (const c of this.cells) {
@@ -272,8 +263,6 @@ export class ViewGrid {
       c.k = Math.min((cw - 2 * pad) / (b.x1 - b.x0), (ch - 2 * pad - 10) / (b.y1 - b.y0));
       c.ox = pad - b.x0 * c.k;
       c.oy = ch - pad + b.y0 * c.k;
-      c.label.position.set(3, 1);
-      c.label.style.fontSize = big ? 16 : 10;
       this.drawStatics(c);
       this.drawGhosts(c);
     }
@@ -386,19 +375,6 @@ export class ViewGrid {
         bg.tint = body.trail !== false ? colour : 0xb0b0b0;
       });
     }
-  }
-
-  private click(ev: MouseEvent): void {
-    const rect = this.app.canvas.getBoundingClientRect();
-    const x = ev.clientX - rect.left;
-    const y = ev.clientY - rect.top;
-    if (this.zoomed >= 0) this.zoomed = -1;
-    else {
-      const col = Math.floor((x / rect.width) * this.tasks);
-      const row = Math.floor((y / rect.height) * this.learners);
-      this.zoomed = row * this.tasks + col;
-    }
-    this.layout();
   }
 
   /** Redraws on the next frame (after a view setting changed). */
