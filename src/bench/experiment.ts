@@ -9,6 +9,7 @@
  * No Node imports: the host passes its pools, sinks and clock.
  */
 import type { BatchRunner } from '../core/checkWorld.ts';
+import { clearReferenceCache } from '../experiments/dial.ts';
 import { parseExperimentConfig } from '../experiments/registry.ts';
 import type { AnyExperiment, LearnerRunner } from '../experiments/types.ts';
 import type { Provenance } from '../runs/record.ts';
@@ -54,6 +55,9 @@ async function timedRun(o: ExperimentBenchOptions, config: { seed: number } & Re
   // The sink first: a sink that cannot open must not leave started workers behind (they would
   // keep the process alive after the error).
   const sink = timedSink(o.makeSink(label), o.clock);
+  // Evolve caches its gtLoss reference curves by configuration in this process: without this the
+  // second (pool) run would reuse the first run's and skip two thirds of its work.
+  clearReferenceCache();
   const t0 = o.clock();
   const host = await o.makeHost(workers);
   try {

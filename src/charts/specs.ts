@@ -33,6 +33,8 @@ interface Row {
   lo?: number;
   hi?: number;
   seed?: number;
+  /** A category's name (`point.data.label`): bar charts show it on x instead of the number. */
+  label?: string;
 }
 
 const WIDTH = 480;
@@ -57,6 +59,7 @@ export function chartSpec(decl: ChartDecl, rows: readonly Row[]): VegaLiteSpec {
   const perSeed = rows.some((r) => r.seed !== undefined);
   const withInterval = rows.some((r) => r.lo !== undefined && r.hi !== undefined);
   const mark = decl.mark ?? 'line';
+  if (mark === 'bar') return barSpec(decl, rows, perSeed);
   if (perSeed) {
     const yTitle = `${decl.y} (mean ± sd over seeds)`;
     // Mean over seeds with a ±1 sd band: the uncertainty a single curve would hide.
@@ -65,7 +68,7 @@ export function chartSpec(decl: ChartDecl, rows: readonly Row[]): VegaLiteSpec {
       encoding: { x, color },
       layer: [
         { mark: { type: 'errorband', extent: 'stdev', opacity: 0.25 }, encoding: { y: { field: 'y', type: 'quantitative', title: yTitle, scale: yScale } } },
-        { mark: mark === 'bar' ? { type: 'point' } : { type: mark, point: true }, encoding: { y: { field: 'y', aggregate: 'mean', type: 'quantitative', title: yTitle } } },
+        { mark: { type: mark, point: true }, encoding: { y: { field: 'y', aggregate: 'mean', type: 'quantitative', title: yTitle } } },
       ],
     };
   }
@@ -80,6 +83,28 @@ export function chartSpec(decl: ChartDecl, rows: readonly Row[]): VegaLiteSpec {
   return { ...base(decl.title, rows), mark: line.mark, encoding: { x, color, ...line.encoding } };
 }
 
+/**
+ * Bars for categories along x (a leaderboard): one bar per series side by side in each category,
+ * the category named by the points' `label` where they carry one; per-seed points draw the mean
+ * with a ±1 sd error bar.
+ */
+function barSpec(decl: ChartDecl, rows: readonly Row[], perSeed: boolean): VegaLiteSpec {
+  const labelled = rows.some((r) => r.label !== undefined);
+  const x = labelled ? { field: 'label', type: 'nominal', title: decl.x, sort: { field: 'x', op: 'min' }, axis: { labelAngle: 0 } } : { field: 'x', type: 'ordinal', title: decl.x };
+  const color = { field: 'series', type: 'nominal', title: 'series' };
+  const xOffset = { field: 'series' };
+  if (!perSeed) return { ...base(decl.title, rows), mark: { type: 'bar' }, encoding: { x, xOffset, color, y: { field: 'y', type: 'quantitative', title: decl.y } } };
+  const yTitle = `${decl.y} (mean ± sd over seeds)`;
+  return {
+    ...base(decl.title, rows),
+    encoding: { x, xOffset, color },
+    layer: [
+      { mark: { type: 'bar' }, encoding: { y: { field: 'y', aggregate: 'mean', type: 'quantitative', title: yTitle } } },
+      { mark: { type: 'errorbar', extent: 'stdev' }, encoding: { y: { field: 'y', type: 'quantitative', title: yTitle }, color: { value: '#333' } } },
+    ],
+  };
+}
+
 /** The charts of a run from its events, in declaration order, then undeclared ones, then generations. */
 export function chartsOf(events: readonly ExperimentEvent[], declared: readonly ChartDecl[] = []): ChartSpec[] {
   const byChart = new Map<string, Row[]>();
@@ -87,7 +112,8 @@ export function chartsOf(events: readonly ExperimentEvent[], declared: readonly 
   for (const e of events) {
     if (e.type === 'point') {
       const rows = byChart.get(e.chart) ?? [];
-      rows.push({ series: e.series, x: e.x, y: e.y, ...(e.lo !== undefined ? { lo: e.lo } : {}), ...(e.hi !== undefined ? { hi: e.hi } : {}), ...(e.seed !== undefined ? { seed: e.seed } : {}) });
+      const label = e.data?.label;
+      rows.push({ series: e.series, x: e.x, y: e.y, ...(e.lo !== undefined ? { lo: e.lo } : {}), ...(e.hi !== undefined ? { hi: e.hi } : {}), ...(e.seed !== undefined ? { seed: e.seed } : {}), ...(typeof label === 'string' ? { label } : {}) });
       byChart.set(e.chart, rows);
     } else if (e.type === 'generation') {
       // One line per field (and per sweep cell); seeds are pooled into mean ± sd.

@@ -61,7 +61,6 @@ import { Stream } from '../core/rng.ts';
 import { InputError, inputErrorFromZod, resolveParams } from '../core/runtime.ts';
 import { isClosedLoop, type AnyWorld, type MeasurementSpec } from '../core/types.ts';
 import {
-  agreementGate,
   AnchorOracle,
   bestMember,
   consequenceMargin,
@@ -71,8 +70,6 @@ import {
   goodness,
   groundTruthMetric,
   metricAgreement,
-  nonRegressionOnly,
-  quarantine,
   recordAnchors,
   verifyAnchors,
   type Agreement,
@@ -81,7 +78,6 @@ import {
   type DecisionOutcome,
   type GaoFit,
   type QuarantinePoint,
-  type QuarantineSafeguard,
   type Safeguard,
   type SafeguardContext,
 } from '../anchors/index.ts';
@@ -91,16 +87,15 @@ import type { LearnerState } from '../learners/types.ts';
 import { directionRequiredText, MetricError, metricToSpec, measurementsUsed, parse, parseMetric, resolveDirection, type Metric, type MetricSpec } from '../metrics/index.ts';
 import { DEFAULT_META, DEFAULT_PBT, inheritState, MetaAgent, PROPOSER_KINDS, type ChannelChoice, type LearnerChange, type MeasurementRecord, type MetaAgentSnapshot, type MetricCandidate, type PbtOptions } from '../meta/index.ts';
 import { getWorld } from '../../worlds/index.ts';
+import { createRegisteredSafeguard, isWatchingSafeguard, SAFEGUARD_KINDS, SAFEGUARDS, type SafeguardKind } from '../anchors/safeguards.ts';
 import { driftSeries, referenceCurve, rememberReference, shippedIndex, type ReferenceCurve } from './dial.ts';
 import { MetricBook, metricKey, type MetricBookSnapshot, type MetricLineage } from './evolve-decisions.ts';
 import { actionDistance, memberSuites, runMemberJob, type MemberJob, type MemberResult, type MemberRunConfig } from './evolve-member.ts';
 import { inProcessRunner, serialJobs, workerJobs, type BatchRunner, type JobRunner } from './runner.ts';
 import { defineExperiment } from './types.ts';
 
-/** Safeguard ids of the CLI and config. */
-export const SAFEGUARD_KINDS = ['agreement', 'non-regression', 'quarantine'] as const;
-/** One safeguard id. */
-export type SafeguardKind = (typeof SAFEGUARD_KINDS)[number];
+// Safeguard ids of the CLI and config: the registry's (src/anchors/safeguards.ts).
+export { SAFEGUARD_KINDS, type SafeguardKind } from '../anchors/safeguards.ts';
 
 /** Hyperparameters the evolve experiment gives a family unless the config overrides them (small and fast). */
 export const EVOLVE_LEARNER_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = Object.freeze({
@@ -128,7 +123,7 @@ export const evolveConfigSchema = z.strictObject({
   roundSize: int(1, 4096).default(64).describe('Episodes per learning round.'),
   recentEpisodes: int(1, 100_000).default(64).describe("Each member's latest train episodes shown to the meta-agent (measurements only)."),
   warmup: int(0, 1000).default(3).describe('Generations trained on the start metric before the meta-agent proposes metrics.'),
-  safeguard: z.enum(SAFEGUARD_KINDS).default('agreement').describe('agreement: the anchor gate; non-regression: GT non-regression alone; quarantine: a watch on the gold curve around the anchor gate.'),
+  safeguard: z.enum(SAFEGUARD_KINDS).default('agreement').describe(SAFEGUARDS.map((e) => `${e.id}: ${e.summary.split(':')[0]}`).join('; ') + '.'),
   proposer: z.enum(PROPOSER_KINDS).default(DEFAULT_META.proposer).describe('Metric proposer: random mutation or a UCB1 bandit over mutation operators.'),
   candidates: int(1, 256).default(DEFAULT_META.candidates).describe('Candidate metrics per generation.'),
   submissions: int(1, 64).default(DEFAULT_META.submissions).describe('Most preferred candidates submitted to the safeguard per generation.'),
@@ -411,10 +406,7 @@ function setup(input: unknown): Setup {
 /** The safeguard a config asks for. */
 export function createSafeguard(kind: SafeguardKind, alpha: number, groundTruth: Metric | null, seed: number, locked?: Metric | null): Safeguard {
   // At α = 1 the gate adopts only `locked` (evolve: the start metric, by default the designer's).
-  const gate = agreementGate({ alpha, groundTruth, seed, ...(locked === undefined ? {} : { locked }) });
-  if (kind === 'non-regression') return nonRegressionOnly({ alpha });
-  if (kind === 'quarantine') return quarantine({ form: 'rl', inner: gate });
-  return gate;
+  return createRegisteredSafeguard(kind, { alpha, groundTruth, seed, ...(locked === undefined ? {} : { locked }) });
 }
 
 // ---------------------------------------------------------------------------------- members
@@ -544,7 +536,7 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     steering: cfg.steering,
   });
   const safeguard = createSafeguard(cfg.safeguard, cfg.alpha, gtMetric, seed, s.startMetric);
-  const quarantined = cfg.safeguard === 'quarantine' ? (safeguard as QuarantineSafeguard) : null;
+  const quarantined = isWatchingSafeguard(safeguard) ? safeguard : null;
 
   let members: Member[] = Array.from({ length: cfg.population }, (_, slot) => ({
     id: `m${slot}`,
@@ -1082,8 +1074,8 @@ export const EVOLVE_QUICK: Readonly<Record<string, unknown>> = Object.freeze({ g
  * lineage, the meta-agent's bandit, the quarantine's history, the records so far), and a resumed
  * run continues from the next generation. Events: `started`; per generation `progress`,
  * `generation` (data: a GenerationRecord), one `decision` per gate verdict (data: a
- * DecisionRecord), `point`s on the charts `groundTruth` (series proxy, anchorGt, probeGt) and
- * `disagreement`, and `checkpoint`; `finished` with results = the EvolveRecord (NaN as null).
+ * DecisionRecord), `point`s on the charts `groundTruth` (series proxy, anchorGt, probeGt),
+ * `disagreement` and `dial` (gtLoss, bias, drift), and `checkpoint`; `finished` with results = the EvolveRecord (NaN as null).
  * Members train on `ctx.learners` (learner workers, in parallel) when the host has them, else
  * one after the other in process with physics through `ctx.batch`: the results are identical.
  */
@@ -1099,6 +1091,7 @@ export const evolveExperiment = defineExperiment<z.infer<typeof evolveExperiment
   charts: [
     { id: 'groundTruth', title: 'Proxy and ground truth per generation', x: 'generation', y: 'pass rate' },
     { id: 'disagreement', title: 'Disagreement of the metric in force with ground truth (1 − τ-b)', x: 'generation', y: 'disagreement' },
+    { id: 'dial', title: 'The dial (experimenter only): gtLoss, bias and drift per generation', x: 'generation', y: 'pass rate / τ units' },
   ],
   keyResult: (r) => `α ${r.alpha}: anchor GT ${r.summary.anchorGtFinal.toFixed(2)} (best ${r.summary.anchorGtBest.toFixed(2)}), probe GT ${r.summary.probeGtFinal.toFixed(2)}, disagreement ${r.summary.disagreementFinal === null ? '—' : r.summary.disagreementFinal.toFixed(2)}`,
   async *run(config, ctx) {
@@ -1124,6 +1117,7 @@ export const evolveExperiment = defineExperiment<z.infer<typeof evolveExperiment
       }
       for (const [series, y] of [['proxy', g.proxy], ['anchorGt', g.anchorGt], ['probeGt', g.probeGt]] as const) yield { type: 'point', chart: 'groundTruth', series, x: g.gen, y };
       yield { type: 'point', chart: 'disagreement', series: 'disagreement', x: g.gen, y: g.disagreement };
+      for (const [series, y] of [['gtLoss', g.gtLoss], ['bias', g.bias], ['drift', g.drift]] as const) if (y !== null) yield { type: 'point', chart: 'dial', series, x: g.gen, y };
       yield { type: 'checkpoint', state: encodeNonFinite(step.checkpoint()) };
       if (ctx.signal.aborted) return;
     }

@@ -13,6 +13,7 @@ import { mirageExperiment } from './mirage.ts';
 import { scheduleExperiment } from './schedule.ts';
 import { refuteExperimentWith } from './refute.ts';
 import { leakageExperiment } from './leakage.ts';
+import { safeguardsExperiment } from './safeguards.ts';
 import { trainExperiment } from './train.ts';
 import { transferExperiment } from './transfer.ts';
 
@@ -27,6 +28,7 @@ const BUILT_IN: readonly AnyExperiment[] = [
   scheduleExperiment,
   transferExperiment,
   leakageExperiment,
+  safeguardsExperiment,
   // refute re-runs a target's experiment (drift's more-seeds check): it gets the lookup, not an import of this file.
   refuteExperimentWith((id) => getExperiment(id)),
 ];

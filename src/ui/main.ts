@@ -157,6 +157,8 @@ function launch(slot: RunSlot): void {
     else if (m.type === 'attempts') {
       perf.firstAttemptMs ??= performance.now();
       grid.push(m.attempts);
+      // The emergence run starts once the views move: at start-up the two runs would compete for the cores.
+      if (!slots.emergence.worker && slots.emergence.crashes === 0) launch(slots.emergence);
     } else if (m.type === 'finished') {
       if (evolve) runStatus = `finished: ${m.key}`;
       setStatus();
@@ -191,8 +193,10 @@ function startRun(): void {
   charts.clear([...EVOLVE_CHARTS, ...EMERGENCE_CHARTS]);
   for (const slot of Object.values(slots)) {
     slot.crashes = 0;
-    launch(slot);
+    slot.worker?.terminate();
+    slot.worker = undefined;
   }
+  launch(slots.evolve);
   setStatus();
 }
 
