@@ -161,6 +161,17 @@ describe.skipIf(!haveChromium)('classroom mode in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('prefers-reduced-motion: the views start paused and the page says how to play them', async () => {
+    const { page, errors } = await open('?lesson=the-mirage', { reducedMotion: true });
+    await page.waitForFunction('window.mirageClass.state().viewsPaused === true', undefined, { timeout: 60_000 });
+    expect(await page.textContent('#pause-note')).toMatch(/reduced motion.*Space to play/);
+    await page.focus('#step-title');
+    await page.keyboard.press(' ');
+    expect((await state(page)) as unknown as { viewsPaused: boolean }).toMatchObject({ viewsPaused: false });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('a prediction is recorded, the runs are saved, and the reveal shows it beside what happened', async () => {
     const { page, errors } = await open('?lesson=hot-or-cold&step=2');
     // Keyboard only: Tab to the first answer, arrow to the second, Tab to the button, Enter.

@@ -25,6 +25,8 @@ import './classroom.css';
 export interface AppHooks {
   settings(): Settings;
   set(key: string, value: unknown): void;
+  /** The app's state; `renderer` is set once its views (and their Space handler) are up. */
+  state?(): { renderer?: string | null };
 }
 
 const classroom: ClassroomState = { lesson: null, step: 0, hide: [], lock: [] };
@@ -437,12 +439,17 @@ export function mountClassroom(app: AppHooks): void {
     { capture: true },
   );
   if (reduceMotion) {
-    // Reduced motion: the views start paused (Space plays them); the app's own Space handler pauses them.
-    const pauseWhenReady = (): void => {
+    // Reduced motion: the views start paused (Space plays them). The app's own Space handler pauses
+    // them once its views are up, so the pause is sent then.
+    const started = performance.now();
+    const timer = setInterval(() => {
+      const up = app.state?.().renderer != null;
+      if (!up && performance.now() - started < 60_000) return;
+      clearInterval(timer);
+      if (!up) return;
       document.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true }));
       setPaused(true);
-    };
-    window.addEventListener('load', () => setTimeout(pauseWhenReady, 0), { once: true });
+    }, 200);
   }
 
   // Usable = the step and its controls are in the DOM and painted: the frame after mounting, timed from navigation start.
