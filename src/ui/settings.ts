@@ -258,7 +258,7 @@ export function restartNeeded(a: Settings, b: Settings): boolean {
 /** What α means at a value, in words shown beside the dial. */
 export function alphaMeaning(alpha: number): string {
   if (alpha <= 0) return 'α = 0: the meta-agent adopts any metric it prefers — uncontrolled drift.';
-  if (alpha >= 1) return "α = 1: the metric is locked to the designer's ground-truth check — built-in bias, sparse feedback.";
+  if (alpha >= 1) return "α = 1: the metric is locked to the designer metric (the world's hand-written metric, with its blind spot) — built-in bias.";
   return `α = ${alpha.toFixed(2)}: a proposed metric is adopted only when the anchors support it (stricter as α grows).`;
 }
 
@@ -279,6 +279,10 @@ export function evolveConfig(s: Settings): Record<string, unknown> {
     feedback: s.feedback,
     ...(s.feedback === 'scheduled' ? { schedule: s.schedule } : {}),
     ...(String(s.metric).trim() ? { metric: { expression: s.metric, direction: s.direction, threshold: s.threshold } } : {}),
+    // gtLoss and bias need two reference populations trained for the whole run before generation 0
+    // (src/experiments/dial.ts); in the page that would hold back the first generation by about
+    // twice a run, so the page leaves them to `mirage-lab run drift` and shows drift and disagreement.
+    gtLoss: false,
     // Meta-agent off: no metric proposals (warm-up never ends) and no learner proposals.
     ...(meta ? {} : { warmup: generations, pbt: { every: 0 } }),
   };
