@@ -161,7 +161,7 @@ describe('mirage-lab evolve', () => {
     const r = await run('evolve', '--world', 'projectile', '--alpha', '0', '--generations', '3', '--population', '2', '--episodes', '32', '--warmup', '1');
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
-    expect(lines[0]).toMatch(/gen\s+episodes\s+proxy\s+anchorGt\s+probeGt\s+disagr\s+shiftGap\s+metric/);
+    expect(lines[0]).toMatch(/gen\s+episodes\s+proxy\s+anchorGt\s+probeGt\s+disagr\s+shiftGap\s+gtLoss\s+drift\s+bought\s+metric/);
     expect(lines.filter((l) => /^\s+\d+\s+\d+\s+[\d.]+/.test(l))).toHaveLength(3);
     expect(r.out).toMatch(/anchors [0-9a-f]{12} verified/);
     expect(r.out).toMatch(/Gao fit of gold vs d/);
