@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import { appWorld, FIELDS, paramFields } from '../ui/settings.ts';
 import { lessonSchema, type Lesson } from './schema.ts';
-import { resolveRun, SERIES, stepSettings } from './run-config.ts';
+import { resolveRun, SERIES, stepSettings, type ConfigCheck } from './run-config.ts';
 
 /** A lesson that passed every check, or every problem found (each with the path of its field). */
 export type LessonCheck = { ok: true; lesson: Lesson } | { ok: false; problems: string[] };
@@ -20,8 +20,8 @@ export function controlNames(world: unknown): string[] {
   return [...FIELDS.map((f) => f.key), ...paramFields(appWorld(world)).map((f) => f.key)];
 }
 
-/** Checks a parsed JSON value as a lesson. */
-export function checkLesson(raw: unknown): LessonCheck {
+/** Checks a parsed JSON value as a lesson; `configCheck` (Node: the registry's) also checks each run's experiment config. */
+export function checkLesson(raw: unknown, configCheck?: ConfigCheck): LessonCheck {
   const r = lessonSchema.safeParse(raw);
   if (!r.success) return { ok: false, problems: r.error.issues.map((i) => `${pathOf(i)}: ${i.message}`) };
   const lesson = r.data;
@@ -52,7 +52,7 @@ export function checkLesson(raw: unknown): LessonCheck {
       if (!SERIES[run.experiment].includes(reading.series)) problems.push(`${at}.predict.${where}.series: "${reading.series}" is not written by ${run.experiment} (one of ${SERIES[run.experiment].join(', ')})`);
     }
     p.runs.forEach((run, j) => {
-      const rr = resolveRun(lesson, i, run);
+      const rr = resolveRun(lesson, i, run, undefined, configCheck);
       if (!rr.ok) problems.push(`${at}.predict.runs[${j}]: ${rr.reason}`);
     });
   });
@@ -60,12 +60,12 @@ export function checkLesson(raw: unknown): LessonCheck {
 }
 
 /** Checks a lesson file's text (JSON first). */
-export function checkLessonText(text: string): LessonCheck {
+export function checkLessonText(text: string, configCheck?: ConfigCheck): LessonCheck {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     return { ok: false, problems: [`(file): not JSON (${err instanceof Error ? err.message : String(err)})`] };
   }
-  return checkLesson(raw);
+  return checkLesson(raw, configCheck);
 }

@@ -9,8 +9,11 @@ import { runEvolve, SAFEGUARD_KINDS, type DecisionRecord, type EvolveRecord } fr
 import { initTfNode } from '../../src/learners/tf-node.ts';
 
 // The quick budget: 16 generations of 4 learners × 128 episodes (about 20 s a run here).
-// Pinned to restError (issue 10 made the plate, the designer metric, the default start); no gtLoss references.
-const QUICK = { world: 'sensor', seed: 1, generations: 16, population: 4, episodesPerGeneration: 128, metric: { expression: 'restError', threshold: 0.25 }, gtLoss: false };
+// Pinned to restError (the plate, the designer metric, is the default start); no gtLoss references.
+// Unsteered: with steering, the verdicts a safeguard buys (the quarantine buys some even around the
+// open gate) change later proposals, so the runs would part before any decision differs; this test
+// isolates each safeguard's decision rule.
+const QUICK = { world: 'sensor', seed: 1, generations: 16, population: 4, episodesPerGeneration: 128, metric: { expression: 'restError', threshold: 0.25 }, gtLoss: false, steering: 0 };
 
 /** Each safeguard at a strength where its rule binds, and the words of its own rule. */
 const CASES = {

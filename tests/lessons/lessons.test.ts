@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkLesson, checkLessonText } from '../../src/lessons/check.ts';
+import { registryConfigCheck } from '../../src/lessons/registry-check.ts';
 import { choiceFor, observed, read, reveal } from '../../src/lessons/outcome.ts';
 import { stepSettings } from '../../src/lessons/run-config.ts';
 import type { ExperimentEvent } from '../../src/experiments/types.ts';
@@ -18,7 +19,7 @@ describe('every lesson file', () => {
   });
 
   it.each(files)('%s passes every check, its id is its file name, and every step has controls or a question', (f) => {
-    const r = checkLesson(load(f));
+    const r = checkLesson(load(f), registryConfigCheck);
     expect(r.ok ? [] : r.problems).toEqual([]);
     const lesson = (r as { lesson: Lesson }).lesson;
     expect(`${lesson.id}.json`).toBe(f);
@@ -40,7 +41,7 @@ describe('the lesson checker refuses bad files with the path of the field', () =
   const bad = (mutate: (l: Loose) => void): string[] => {
     const l = structuredClone(good) as Loose;
     mutate(l);
-    const r = checkLesson(l);
+    const r = checkLesson(l, registryConfigCheck);
     return r.ok ? [] : r.problems;
   };
 
@@ -70,7 +71,7 @@ describe('the lesson checker refuses bad files with the path of the field', () =
 
   it("a step's settings are the lesson's with the step's on top, through the settings table", () => {
     const l = load('baked-in-bias.json') as Lesson;
-    const s = stepSettings(checkLesson(l).ok ? l : l, 0).settings;
+    const s = stepSettings(checkLesson(l, registryConfigCheck).ok ? l : l, 0).settings;
     expect(s.alpha).toBe(1);
     expect(s.params.body).toBe('ball');
     expect(s.metric).toBe('landingError');

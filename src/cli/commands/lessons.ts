@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliCommand } from '../command.ts';
 import { checkLessonText } from '../../lessons/check.ts';
+import { registryConfigCheck } from '../../lessons/registry-check.ts';
 
 /** The repository's lessons folder. */
 export const LESSONS_DIR = fileURLToPath(new URL('../../../lessons/', import.meta.url));
@@ -28,7 +29,7 @@ export const lessons: CliCommand = {
             out.push({ file, ok: false, problems: [`(file): unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})`] });
             continue;
           }
-          const r = checkLessonText(text);
+          const r = checkLessonText(text, registryConfigCheck);
           if (!r.ok) {
             out.push({ file, ok: false, problems: r.problems });
             continue;
