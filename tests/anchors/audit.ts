@@ -14,6 +14,8 @@
  * never shown to the gate, the meta-agent or the learners, so the decisions — all the audit
  * reads — are the same, at half the cost. `--gt-loss on` audits the exact `evolve` default.
  *
+ * Runs go seed by seed (every world and α for seed 1, then seed 2, …), so a run cut short still
+ * covers the whole grid; `--out` is rewritten after every run (`partial: true` until the end).
  * Prints one line per run and the totals (metric changes checked, by accepted / by fallback,
  * violations); exits 1 when any run breaks a rule. Not a vitest file: 45 default-sized runs take
  * minutes (tests/experiments/evolve-decisions.test.ts audits small runs and hand-written breaches).
@@ -51,6 +53,11 @@ function seedList(text: string): number[] {
   return text.split(',').map(Number);
 }
 
+function totalsOf(rows: readonly AuditRow[]): { runs: number; changes: number; byAccepted: number; byFallback: number; violations: number } {
+  const sum = (f: (r: AuditRow) => number): number => rows.reduce((s, r) => s + f(r), 0);
+  return { runs: rows.length, changes: sum((r) => r.changes), byAccepted: sum((r) => r.byAccepted), byFallback: sum((r) => r.byFallback), violations: sum((r) => r.violations.length) };
+}
+
 async function main(): Promise<number> {
   installDeterministicMath(); // as bin/mirage-lab.js does: the records equal the CLI's
   const worlds = arg('worlds', 'projectile,sensor,hoops').split(',');
@@ -64,9 +71,10 @@ async function main(): Promise<number> {
   const runtime: EvolveRuntime = pool ? { physics: pool.batch, members: workerJobs<MemberJob, MemberResult>(pool.learners, 'evolve-member') } : {};
   const rows: AuditRow[] = [];
   try {
-    for (const world of worlds) {
-      for (const alpha of alphas) {
-        for (const seed of seeds) {
+    // Seed outermost: a run cut short has still covered every (world, α) cell.
+    for (const seed of seeds) {
+      for (const world of worlds) {
+        for (const alpha of alphas) {
           const r = await runEvolve({ world, alpha, seed, ...(gtLoss ? {} : { gtLoss: false }) }, undefined, runtime);
           const a = auditMetricChanges(r);
           const row: AuditRow = {
@@ -83,14 +91,14 @@ async function main(): Promise<number> {
           rows.push(row);
           console.log(`${world} α ${alpha} seed ${seed}: ${a.changes} metric changes (${a.byAccepted} accepted, ${a.byFallback} fallback), ${a.violations.length} violations; final ${row.finalMetric}`);
           for (const v of a.violations) console.log(`  VIOLATION ${v}`);
+          if (out) writeFileSync(out, JSON.stringify({ totals: totalsOf(rows), partial: true, rows }, null, 2)); // kept as it grows
         }
       }
     }
   } finally {
     await pool?.close();
   }
-  const sum = (f: (r: AuditRow) => number): number => rows.reduce((s, r) => s + f(r), 0);
-  const totals = { runs: rows.length, changes: sum((r) => r.changes), byAccepted: sum((r) => r.byAccepted), byFallback: sum((r) => r.byFallback), violations: sum((r) => r.violations.length) };
+  const totals = totalsOf(rows);
   console.log(`TOTAL ${totals.runs} runs: ${totals.changes} metric changes checked (${totals.byAccepted} by an accepted proposal, ${totals.byFallback} by a fallback), ${totals.violations} violations`);
   if (out) writeFileSync(out, JSON.stringify({ totals, rows }, null, 2));
   return totals.violations === 0 ? 0 : 1;
