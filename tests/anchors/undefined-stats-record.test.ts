@@ -17,9 +17,13 @@ describe('no record reports an undefined statistic as a number', () => {
     records = [await runEvolve({ ...small, world: 'projectile', alpha: 0.8, seed: 3 }), await runEvolve({ ...small, world: 'sensor', alpha: 0.5, seed: 5 })];
   }, 300_000);
 
-  it('every agreement in a record: n < 2 ⇒ all null; one ground-truth class ⇒ AUC and κ null; null ⇔ cause', () => {
+  it('every agreement in a record: one ground-truth class ⇒ AUC and κ null; null ⇔ cause; no sentence cites an undefined statistic as a number', () => {
     let seen = 0;
     let undefinedSeen = 0;
+    // Each conditional check below counts the cases it ran on, and the counts are asserted: a
+    // check that never ran would pass whatever the code did.
+    let oneClass = 0;
+    let nullInDecision = 0;
     const visit = (x: unknown): void => {
       if (x === null || typeof x !== 'object') return;
       if (Array.isArray(x)) return x.forEach(visit);
@@ -33,8 +37,11 @@ describe('no record reports an undefined statistic as a number', () => {
           expect(k in a.undefinedCauses).toBe(v === null);
           if (v === null) undefinedSeen++;
         }
-        if (a.n < 2) for (const k of STATS) expect(a[k]).toBeNull();
-        if (a.passes === 0 || a.passes === a.n) expect([a.auc, a.kappa]).toEqual([null, null]);
+        // (n < 2 does not occur in these records: a single verdict is in undefined-stats.test.ts.)
+        if (a.n >= 2 && (a.passes === 0 || a.passes === a.n)) {
+          oneClass++;
+          expect([a.auc, a.kappa]).toEqual([null, null]);
+        }
       }
       Object.values(o).forEach(visit);
     };
@@ -42,11 +49,17 @@ describe('no record reports an undefined statistic as a number', () => {
       visit(JSON.parse(JSON.stringify(r)));
       // Nor does a decision's sentence.
       for (const d of r.decisions) {
+        if (d.agreement.kappa === null || d.agreement.tauB === null) nullInDecision++;
         if (d.agreement.kappa === null) expect(d.reason).not.toMatch(/κ -?\d/);
         if (d.agreement.tauB === null) expect(d.reason).not.toMatch(/τ-b -?\d/);
       }
     }
+    console.log(`agreements ${seen}, undefined statistics ${undefinedSeen}, one ground-truth class: ${oneClass}, decisions citing an undefined statistic: ${nullInDecision}`);
     expect(seen).toBeGreaterThan(0);
     expect(undefinedSeen).toBeGreaterThan(0); // the runs did meet undefined statistics
+    // Measured: 14 agreements, 4 undefined statistics, 2 with one ground-truth class, 2 decisions
+    // citing an undefined statistic: each check below ran on at least one case.
+    expect(oneClass).toBeGreaterThan(0);
+    expect(nullInDecision).toBeGreaterThan(0);
   });
 });
