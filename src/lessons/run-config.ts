@@ -3,7 +3,7 @@
  * the app's one settings table (src/ui/settings.ts `parseQuery`): a lesson step, a link and the
  * controls all speak the same keys and the same schemas. Pure: no DOM.
  */
-import { evolveConfig, parseQuery, type Settings } from '../ui/settings.ts';
+import { directionOf, evolveConfig, parseQuery, type Settings } from '../ui/settings.ts';
 import type { Lesson, RunSpec } from './schema.ts';
 
 /** A settings patch as query entries (the form a link carries). */
@@ -36,7 +36,7 @@ export function trainConfig(s: Settings): Record<string, unknown> {
     learnerConfig: { width: s.width, depth: s.depth },
     feedback: s.feedback,
     ...(s.feedback === 'scheduled' ? { schedule: s.schedule } : {}),
-    ...(metric ? { metric, direction: s.direction, threshold: s.threshold } : {}),
+    ...(metric ? { metric, ...directionOf(s), threshold: s.threshold } : {}),
     seed: s.seed,
   };
 }

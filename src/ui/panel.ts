@@ -3,7 +3,7 @@
  * metric editor with live validation and the error's position (the metric language's parser).
  */
 import { Pane } from 'tweakpane';
-import { FIELDS, alphaMeaning, appWorld, metricProblem, paramFields, type Field, type Settings } from './settings.ts';
+import { FIELDS, alphaMeaning, appWorld, autoDirection, metricProblem, paramFields, type Field, type Settings } from './settings.ts';
 
 /** Hooks the panel calls. */
 export interface PanelHooks {
@@ -106,7 +106,8 @@ function metricEditor(s: Settings, hooks: PanelHooks) {
     const problem = metricProblem(appWorld(s.world), text, String(s.direction), Number(s.threshold));
     if (!problem) {
       status.className = 'metric-status ok';
-      status.textContent = text.trim() ? '✓ valid' : "✓ the world's default metric";
+      const auto = text.trim() && s.direction === 'auto' ? autoDirection(appWorld(s.world), text) : null;
+      status.textContent = text.trim() ? `✓ valid${auto ? ` — direction ${auto.direction} (${auto.reason})` : ''}` : "✓ the world's default metric";
       return true;
     }
     status.className = 'metric-status bad';

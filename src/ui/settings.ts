@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { CHANNEL_KINDS, SCHEDULES } from '../feedback/channels.ts';
-import { MetricError, parseMetric } from '../metrics/index.ts';
+import { inferDirection, MetricError, parse, parseMetric, type DirectionInference, type MetricDirection } from '../metrics/index.ts';
 import type { AnyWorld } from '../core/types.ts';
 import { isClosedLoop } from '../core/types.ts';
 import { WORLDS } from '../../worlds/index.ts';
@@ -55,7 +55,7 @@ export const FIELDS: readonly Field[] = [
   { key: 'anchorBudget', label: 'anchor budget', doc: 'Ground-truth verdicts the gate may buy per generation.', ...num(0, 2000, 1, true), default: 120, restarts: true, group: 'gate' },
   { key: 'meta', label: 'meta-agent', doc: 'The meta-agent proposes new metrics and learners (off: the start metric stays).', schema: z.boolean(), control: { kind: 'boolean' }, default: true, restarts: true, group: 'gate' },
   { key: 'metric', label: 'metric', doc: "Start metric in the metric language; empty = the world's default metric.", schema: z.string().max(400), control: { kind: 'text' }, default: 'landingError', restarts: true, group: 'feedback' },
-  { key: 'direction', label: 'direction', doc: 'Whether lower or higher metric values are better.', ...select(['lower', 'higher'] as const), default: 'lower', restarts: true, group: 'feedback' },
+  { key: 'direction', label: 'direction', doc: "Whether lower or higher metric values are better; auto: the direction the metric's measurements declare (their `better`).", ...select(['auto', 'lower', 'higher'] as const), default: 'auto', restarts: true, group: 'feedback' },
   { key: 'threshold', label: 'threshold', doc: 'Metric pass threshold (what counts as a pass for binary feedback and the amber judge).', ...num(0, 1000, 0.05), default: 0.5, restarts: true, group: 'feedback' },
   { key: 'feedback', label: 'channel', doc: 'How the metric reaches learners: binary pass/fail, hot/cold, graded, or scheduled (graded → binary).', ...select(CHANNEL_KINDS), default: 'graded', restarts: true, group: 'feedback' },
   { key: 'schedule', label: 'schedule', doc: 'Annealing schedule of the scheduled channel.', ...select(SCHEDULES), default: 'linear', restarts: true, group: 'feedback' },
@@ -76,7 +76,7 @@ const fieldByKey = new Map(FIELDS.map((f) => [f.key, f]));
 /** Per-world start values that make the default scene worth watching. */
 const WORLD_PRESETS: Readonly<Record<string, { params?: Record<string, unknown>; metric?: string; direction?: 'lower' | 'higher'; threshold?: number }>> = {
   // With a rolling ball the designer metric landingError misses the roll: the dial has something to show.
-  projectile: { params: { body: 'ball' }, metric: 'landingError', direction: 'lower', threshold: 0.5 },
+  projectile: { params: { body: 'ball' }, metric: 'landingError', threshold: 0.5 },
 };
 
 /** The settings: fixed fields plus world parameters (`params`). */
@@ -130,11 +130,10 @@ export function defaults(worldId = String(fieldByKey.get('world')!.default)): Se
     if (preset.threshold !== undefined) s.threshold = preset.threshold;
   } else {
     s.metric = '';
+    // The direction stays `auto`: a metric typed later takes its measurements' direction, not the
+    // default metric's (the issue's `timeInZone` trained with `lower`).
     const d = world.defaultMetric?.(s.params);
-    if (d) {
-      s.direction = d.direction;
-      s.threshold = d.threshold;
-    }
+    if (d) s.threshold = d.threshold;
   }
   return s;
 }
@@ -156,11 +155,37 @@ function coerce(field: Field, raw: string): unknown {
 
 const show = (s: string): string => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
 
+/**
+ * The direction `auto` gives an expression: the one its measurements declare (`better`), as the
+ * CLI and scenario files do (src/metrics/direction.ts); null direction with the reason when they
+ * declare none or disagree. Null when the expression does not parse.
+ */
+export function autoDirection(world: AnyWorld, expression: string): DirectionInference | null {
+  try {
+    return inferDirection(parse(expression, world.measurements), world.measurements);
+  } catch (err) {
+    if (err instanceof MetricError) return null;
+    throw err;
+  }
+}
+
+/** The direction a metric runs with: the one chosen, or for `auto` the declared one (null: none). */
+export function metricDirection(world: AnyWorld, expression: string, direction: string): MetricDirection | null {
+  if (direction === 'lower' || direction === 'higher') return direction;
+  return autoDirection(world, expression)?.direction ?? null;
+}
+
 /** The metric text's problem for a world, or null when it is valid (empty = world default). */
 export function metricProblem(world: AnyWorld, expression: string, direction: string, threshold: number): MetricError | null {
   if (expression.trim() === '') return null;
   try {
-    parseMetric({ expression, direction, threshold }, world.measurements);
+    const inferred = direction === 'auto' ? autoDirection(world, expression) : null;
+    if (inferred && inferred.direction === null) {
+      // The same rule as `--direction` on the command line: no declared direction, so the user picks one.
+      return new MetricError(`choose the direction lower or higher: this metric has no default direction (${inferred.reason})`, { code: 'direction-required', position: null });
+    }
+    // (With `auto` and no inference the text does not parse: any valid direction gets its parse error.)
+    parseMetric({ expression, direction: inferred?.direction ?? (direction === 'auto' ? 'lower' : direction), threshold }, world.measurements);
     return null;
   } catch (err) {
     if (err instanceof MetricError) return err;
@@ -262,6 +287,12 @@ export function alphaMeaning(alpha: number): string {
   return `α = ${alpha.toFixed(2)}: a proposed metric is adopted only when the anchors support it (stricter as α grows).`;
 }
 
+/** The metric's direction field for an experiment config: resolved from `auto` (absent when nothing declares one: the run refuses it). */
+export function directionOf(s: Settings): { direction?: MetricDirection } {
+  const d = metricDirection(appWorld(s.world), String(s.metric), String(s.direction));
+  return d ? { direction: d } : {};
+}
+
 /** The evolve experiment's config for these settings. */
 export function evolveConfig(s: Settings): Record<string, unknown> {
   const meta = s.meta === true;
@@ -278,7 +309,7 @@ export function evolveConfig(s: Settings): Record<string, unknown> {
     learnerConfig: { width: s.width, depth: s.depth },
     feedback: s.feedback,
     ...(s.feedback === 'scheduled' ? { schedule: s.schedule } : {}),
-    ...(String(s.metric).trim() ? { metric: { expression: s.metric, direction: s.direction, threshold: s.threshold } } : {}),
+    ...(String(s.metric).trim() ? { metric: { expression: s.metric, ...directionOf(s), threshold: s.threshold } } : {}),
     // gtLoss and bias need two reference populations trained for the whole run before generation 0
     // (src/experiments/dial.ts); in the page that would hold back the first generation by about
     // twice a run, so the page leaves them to `mirage-lab run drift` and shows drift and disagreement.
