@@ -1,0 +1,155 @@
+// The gate's behaviour where the mutation report of src/anchors/gate.ts found no test looking
+// (docs/testing.md): the designer-metric lock evolve uses at α = 1, the sentences of accepted and
+// undecided reviews, how the agreement sample grows while a statistic is undefined, and the α
+// mapping's text. Small hand-made anchor matrices; every number is worked out by hand.
+import { describe, expect, it } from 'vitest';
+import { ALPHA_MAPPING, agreementGate, type SafeguardContext } from '../../src/anchors/gate.ts';
+import { AnchorOracle, type AnchorMatrix } from '../../src/anchors/oracle.ts';
+import { parseMetric, type Metric, type MetricDirection } from '../../src/metrics/index.ts';
+
+const metric = (expression: string, direction: MetricDirection, threshold: number): Metric => parseMetric({ expression, direction, threshold }, ['x', 'y']);
+
+/** Per-member rows of (x, y, pass); ground truth margin +1 / −1. */
+function matrixOf(rows: readonly (readonly [number, number, boolean])[][]): AnchorMatrix {
+  return {
+    members: rows.map((_, i) => `m${i}`),
+    tasks: (rows[0] ?? []).map((_, t) => `t${t}`),
+    consequences: rows.map((row) => row.map(([x, y, pass]) => ({ measurements: { x, y }, verdicts: [{ check: 'ok', pass, margin: pass ? 1 : -1 }], gtPass: pass }))),
+  };
+}
+const ctx = (oracle: AnchorOracle, current: Metric, generation = 1): SafeguardContext => ({ oracle, current, generation });
+
+const X = metric('x', 'lower', 2);
+const Y = metric('y', 'lower', 2);
+// m0 passes 4/4, m1 3/4; `x lower` ranks m0 best, `y lower` m1.
+const TWO = matrixOf([
+  [[1, 9, true], [1, 9, true], [1, 9, true], [1, 9, true]],
+  [[5, 0, true], [5, 0, true], [5, 0, true], [5, 0, false]],
+]);
+
+describe('α = 1 locked to a designer metric (evolve passes `locked`)', () => {
+  it('adopts the locked metric only, names it as the designer metric, buys nothing', () => {
+    const o = new AnchorOracle(TWO, { budget: 100 });
+    const gate = agreementGate({ alpha: 1, groundTruth: X, locked: Y, seed: 1 });
+    const yes = gate.review({ metric: Y, parent: null, operator: 'root' }, ctx(o, Y));
+    expect(yes).toMatchObject({ accepted: true, outcome: 'accepted', budgetSpent: 0 });
+    expect(yes.reason).toBe('accepted: locked to the designer metric (α = 1) and this is the locked metric y (lower, pass ≤ 2).');
+    // Ground truth itself is refused: the lock is to the designer metric, not to ground truth.
+    const gt = gate.review({ metric: X, parent: 'M0', operator: 'swap' }, ctx(o, Y));
+    expect(gt).toMatchObject({ accepted: false, outcome: 'rejected' });
+    expect(gt.reason).toBe('rejected: locked to the designer metric (α = 1); only y (lower, pass ≤ 2) may be adopted.');
+    expect(o.spent).toBe(0);
+  });
+
+  it('a world without a designer metric adopts nothing at α = 1, and says it has none', () => {
+    const o = new AnchorOracle(TWO, { budget: 100 });
+    const d = agreementGate({ alpha: 1, groundTruth: X, locked: null, seed: 1 }).review({ metric: X, parent: 'M0', operator: 'swap' }, ctx(o, X));
+    expect(d.accepted).toBe(false);
+    expect(d.reason).toBe('rejected: locked to the designer metric (α = 1); this world has no designer metric expression, so no metric may be adopted.');
+  });
+
+  it('records the agreement on the verdicts already bought, without buying', () => {
+    const o = new AnchorOracle(TWO, { budget: 100 });
+    o.query(0, 0);
+    o.query(1, 3);
+    const d = agreementGate({ alpha: 1, groundTruth: X, seed: 1 }).review({ metric: X, parent: null, operator: 'root' }, ctx(o, X));
+    expect(d.agreement.n).toBe(2);
+    expect(d.budgetSpent).toBe(0);
+    expect(d.thresholds).toEqual({ alpha: 1, minAgreement: 1, slack: 0, locked: true });
+  });
+});
+
+describe('the sentences of a review', () => {
+  it('accepted: both statistics against τ(α), AUC, the verdicts, and the non-regression phrase', () => {
+    // m0 passes everywhere with x = 1; m1 passes where x = 2 and fails where x = 6: `x ≤ 3` passes
+    // exactly where ground truth does (κ = 1), and ranks m0 best as `x ≤ 2` does (same best).
+    const good = matrixOf([
+      [[1, 0, true], [1, 0, true], [1, 0, true], [1, 0, true]],
+      [[2, 0, true], [2, 0, true], [2, 0, true], [6, 0, false]],
+    ]);
+    const o = new AnchorOracle(good, { budget: 100 });
+    const d = agreementGate({ alpha: 0.5, groundTruth: X, seed: 1, sampleSize: 8 }).review({ metric: metric('x', 'lower', 3), parent: 'M0', operator: 't' }, ctx(o, X));
+    expect(d).toMatchObject({ accepted: true, outcome: 'accepted', budgetSpent: 8 });
+    expect(d.reason).toBe('accepted: τ-b 0.61 and κ 1.00 ≥ τ(0.5) = 0.50 (AUC 1.00, 8 anchor verdicts), and both metrics rank m0 best, so its GT pass rate cannot fall.');
+  });
+
+  it('undecided: names the undefined statistic and its cause, and changes nothing', () => {
+    // Ground truth passes everywhere with margin +1: κ and AUC are undefined (one ground-truth
+    // class) and so is τ-b (constant margins).
+    const all = matrixOf([
+      [[1, 0, true], [2, 0, true]],
+      [[3, 0, true], [4, 0, true]],
+    ]);
+    const o = new AnchorOracle(all, { budget: 100 });
+    const d = agreementGate({ alpha: 0.5, groundTruth: X, seed: 1, sampleSize: 4, minEvidence: 2 }).review({ metric: X, parent: 'M0', operator: 't' }, ctx(o, X));
+    expect(d).toMatchObject({ accepted: false, outcome: 'undecided' });
+    expect(d.agreement.tauB).toBeNull();
+    expect(d.agreement.kappa).toBeNull();
+    expect(d.reason).toMatch(/^undecided: no evidence either way — τ-b undefined \(.+\); threshold κ undefined \(.+\) — so nothing changes \(τ-b undefined, κ undefined, AUC undefined on 4 anchor verdicts\)\.$/);
+  });
+
+  it('rejected on the checks that fail, with the one that has no evidence appended', () => {
+    // m0 passes everywhere, m1 nowhere; `y ≤ 100` passes every cell (κ undefined: constant metric)
+    // and ranks m1 (y = 0) best: τ-b −1 and a measured drop 1.00 > slack(0.8) = 0.1.
+    const m = matrixOf([
+      [[1, 9, true], [1, 9, true], [1, 9, true], [1, 9, true]],
+      [[5, 0, false], [5, 0, false], [5, 0, false], [5, 0, false]],
+    ]);
+    const o = new AnchorOracle(m, { budget: 100 });
+    const d = agreementGate({ alpha: 0.8, groundTruth: X, seed: 1, sampleSize: 2, maxSample: 2, minEvidence: 2 }).review({ metric: metric('y', 'lower', 100), parent: 'M0', operator: 't' }, ctx(o, X));
+    expect(d.outcome).toBe('rejected');
+    expect(d.reason).toBe(
+      "rejected: τ-b -1.00 < τ(0.8) = 0.80; the best learner's anchor GT pass rate goes 1.00 (m0) → 0.00 (m1), drop 1.00 > slack 0.100; no evidence: threshold κ undefined (the metric is constant on the evidence) (τ-b -1.00, κ undefined, AUC 0.00 on 8 anchor verdicts).",
+    );
+  });
+});
+
+describe('the agreement sample grows while a statistic is undefined', () => {
+  // 4 members × 6 tasks; only member 3 passes ground truth. Whether the first sample holds a pass
+  // depends on the seed; the sample then grows by sampleSize up to maxSample, within the budget.
+  const rows = [0, 1, 2, 3].map((i) => Array.from({ length: 6 }, (_, j) => [i === 3 ? 0 : 1 + i + j / 10, 0, i === 3] as const));
+  const M = matrixOf(rows);
+  const m = metric('x', 'lower', 0.5);
+
+  it('in steps of sampleSize, up to maxSample: never more, and only while needed', () => {
+    const spent = new Set<number>();
+    for (let seed = 0; seed < 40; seed++) {
+      const o = new AnchorOracle(M, { budget: 100 });
+      const d = agreementGate({ alpha: 0.5, groundTruth: null, seed, sampleSize: 3, maxSample: 12, minEvidence: 2 }).review({ metric: m, parent: 'M0', operator: 't' }, ctx(o, m));
+      spent.add(o.spent);
+      expect([3, 6, 9, 12]).toContain(o.spent);
+      // It stopped growing as soon as both statistics were defined, or at maxSample.
+      if (o.spent < 12) expect(d.agreement.kappa).not.toBeNull();
+    }
+    // Seeds whose first 3 cells hold no pass (P = C(18,3)/C(24,3) ≈ 0.40) grew; others did not.
+    expect(spent.has(3)).toBe(true);
+    expect([...spent].some((s) => s > 3)).toBe(true);
+  });
+
+  it('stops at the budget', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const o = new AnchorOracle(M, { budget: 5 });
+      agreementGate({ alpha: 0.5, groundTruth: null, seed, sampleSize: 3, maxSample: 24, minEvidence: 2 }).review({ metric: m, parent: 'M0', operator: 't' }, ctx(o, m));
+      expect(o.spent).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it('maxSample defaults to twice sampleSize', () => {
+    // Ground truth constant: κ never becomes defined, so the sample grows to its limit.
+    const none = matrixOf([0, 1, 2, 3].map((i) => Array.from({ length: 6 }, (_, j) => [i + j, 0, false] as const)));
+    const o = new AnchorOracle(none, { budget: 100 });
+    agreementGate({ alpha: 0.5, groundTruth: null, seed: 1, sampleSize: 5, minEvidence: 2 }).review({ metric: m, parent: 'M0', operator: 't' }, ctx(o, m));
+    expect(o.spent).toBe(10);
+  });
+});
+
+describe('the α mapping as text (shown in the app)', () => {
+  it('states the three formulas', () => {
+    expect(ALPHA_MAPPING).toEqual({
+      minAgreement: 'τ(α) = α for α > 0; −1 at α = 0 (open gate)',
+      slack: 'slack(α) = (1 − α) / 2 for α > 0; ∞ at α = 0',
+      locked: 'locked to the designer metric iff α = 1',
+    });
+    expect(Object.isFrozen(ALPHA_MAPPING)).toBe(true);
+  });
+});
