@@ -3,7 +3,7 @@
 // undecided reviews, how the agreement sample grows while a statistic is undefined, and the α
 // mapping's text. Small hand-made anchor matrices; every number is worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { ALPHA_MAPPING, agreementGate, type SafeguardContext } from '../../src/anchors/gate.ts';
+import { ALPHA_MAPPING, agreementGate, nonRegressionOnly, quarantine, type QuarantinePoint, type SafeguardContext } from '../../src/anchors/gate.ts';
 import { AnchorOracle, type AnchorMatrix } from '../../src/anchors/oracle.ts';
 import { parseMetric, type Metric, type MetricDirection } from '../../src/metrics/index.ts';
 
@@ -121,9 +121,20 @@ describe('the agreement sample grows while a statistic is undefined', () => {
       // It stopped growing as soon as both statistics were defined, or at maxSample.
       if (o.spent < 12) expect(d.agreement.kappa).not.toBeNull();
     }
-    // Seeds whose first 3 cells hold no pass (P = C(18,3)/C(24,3) ≈ 0.40) grew; others did not.
+    // Seeds whose first 3 cells hold no pass (P = C(18,3)/C(24,3) ≈ 0.40) grew, one step at a
+    // time (P(no pass in 6) ≈ 0.15 per seed: some stop at 6 on 40 seeds); others did not.
     expect(spent.has(3)).toBe(true);
-    expect([...spent].some((s) => s > 3)).toBe(true);
+    expect(spent.has(6)).toBe(true);
+  });
+
+  it('buys the last verdict the budget allows (a budget of sampleSize + 1 is spent in full when needed)', () => {
+    const full: number[] = [];
+    for (let seed = 0; seed < 20; seed++) {
+      const o = new AnchorOracle(M, { budget: 4 });
+      agreementGate({ alpha: 0.5, groundTruth: null, seed, sampleSize: 3, maxSample: 24, minEvidence: 2 }).review({ metric: m, parent: 'M0', operator: 't' }, ctx(o, m));
+      if (o.spent === 4) full.push(seed);
+    }
+    expect(full.length).toBeGreaterThan(0); // the seeds whose first 3 cells held no pass
   });
 
   it('stops at the budget', () => {
@@ -151,5 +162,100 @@ describe('the α mapping as text (shown in the app)', () => {
       locked: 'locked to the designer metric iff α = 1',
     });
     expect(Object.isFrozen(ALPHA_MAPPING)).toBe(true);
+  });
+});
+
+describe('which cells the agreement sample buys', () => {
+  // 4 members × 6 tasks = 24 cells; a sample of 4.
+  const M = matrixOf([0, 1, 2, 3].map((i) => Array.from({ length: 6 }, (_, j) => [i + j, 0, (i + j) % 2 === 0] as const)));
+  const m = metric('x', 'lower', 3);
+  const bought = (seed: number, generation: number): string => {
+    const o = new AnchorOracle(M, { budget: 100 });
+    agreementGate({ alpha: 0.5, groundTruth: null, seed, sampleSize: 4, maxSample: 4, minEvidence: 2 }).review({ metric: m, parent: 'M0', operator: 't' }, ctx(o, m, generation));
+    return o
+      .evidence()
+      .map((c) => `${c.measurements.x}/${c.margin}`)
+      .sort()
+      .join(' ');
+  };
+
+  it('a seeded random subset: the same for a (seed, generation), another for another seed or generation', () => {
+    expect(bought(1, 1)).toBe(bought(1, 1));
+    const seeds = new Set(Array.from({ length: 10 }, (_, s) => bought(s, 1)));
+    const gens = new Set(Array.from({ length: 10 }, (_, g) => bought(1, g)));
+    expect(seeds.size).toBeGreaterThan(5);
+    expect(gens.size).toBeGreaterThan(5);
+  });
+
+  it('every cell is about equally likely to be in it (not the first cells of the matrix)', () => {
+    // 600 samples of 4 of 24 cells: each cell expected 100 times (sd ≈ 9.1); 60–140 is over 4 sd.
+    const counts = new Map<string, number>();
+    for (let seed = 0; seed < 600; seed++) {
+      const o = new AnchorOracle(M, { budget: 100 });
+      agreementGate({ alpha: 0.5, groundTruth: null, seed, sampleSize: 4, maxSample: 4, minEvidence: 2 }).review({ metric: m, parent: 'M0', operator: 't' }, ctx(o, m));
+      for (const v of o.revealed()) counts.set(`${v.member}:${v.task}`, (counts.get(`${v.member}:${v.task}`) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(24);
+    for (const [cell, c] of counts) {
+      expect(c, cell).toBeGreaterThan(60);
+      expect(c, cell).toBeLessThan(140);
+    }
+  });
+});
+
+describe('agreement exactly at τ(α) passes', () => {
+  it('τ-b = κ = 0.5 at α = 0.5 is accepted', () => {
+    // x = 1…8 over 2 members × 4 tasks with GT margins 3.5, 2.5, 1.5, −0.5 | −3.5, −2.5, −1.5, 0.5: 7 of
+    // 28 pairs discordant, no ties: τ-b = (21 − 7)/28 = 0.5. `x ≤ 4` agrees with ground truth on 6
+    // of 8 cells with both sides passing half: κ = (0.75 − 0.5)/(1 − 0.5) = 0.5.
+    const margins = [3.5, 2.5, 1.5, -0.5, -3.5, -2.5, -1.5, 0.5];
+    const M: AnchorMatrix = {
+      members: ['m0', 'm1'],
+      tasks: ['t0', 't1', 't2', 't3'],
+      consequences: [0, 1].map((mm) => [0, 1, 2, 3].map((t) => {
+        const margin = margins[mm * 4 + t] as number;
+        return { measurements: { x: mm * 4 + t + 1, y: 0 }, verdicts: [{ check: 'ok', pass: margin >= 0, margin }], gtPass: margin >= 0 };
+      })),
+    };
+    const x4 = metric('x', 'lower', 4);
+    const d = agreementGate({ alpha: 0.5, groundTruth: x4, seed: 1, sampleSize: 8 }).review({ metric: x4, parent: 'M0', operator: 't' }, ctx(new AnchorOracle(M, { budget: 100 }), x4));
+    expect([d.agreement.tauB, d.agreement.kappa]).toEqual([0.5, 0.5]);
+    expect(d.outcome).toBe('accepted');
+  });
+});
+
+describe('non-regression at α = 0 (slack ∞)', () => {
+  it('cannot bind, and says so with ∞', () => {
+    const o = new AnchorOracle(TWO, { budget: 100 });
+    const d = nonRegressionOnly({ alpha: 0 }).review({ metric: Y, parent: 'M0', operator: 't' }, ctx(o, X));
+    expect(d.regression).toMatchObject({ status: 'vacuous', slack: null });
+    expect(d.reason).toBe('accepted: non-regression cannot bind (slack ∞ ≥ 1).');
+    expect(o.spent).toBe(0);
+  });
+});
+
+describe('quarantine details', () => {
+  const flat = (passes: number): QuarantinePoint[] =>
+    [0, 1, 2, 3].map((g) => ({ generation: g, d: g, rate: passes / 20, n: 20, passes, gold: 0, metric: { expression: 'x', direction: 'lower', threshold: 2 } }));
+
+  it('no variance is no evidence of a fall, even with zero thresholds', () => {
+    const q = quarantine({ form: 'rl', minDrop: 0, zCritical: 0 });
+    q.restore(flat(20));
+    expect(q.fall()).toMatchObject({ drop: 0, z: null, fell: false });
+    q.restore(flat(0));
+    expect(q.fall()).toMatchObject({ drop: 0, z: null, fell: false });
+  });
+
+  it('a matrix with no anchor tasks observes a rate of 0 on 0 verdicts (not NaN)', () => {
+    const empty: AnchorMatrix = { members: ['m0', 'm1'], tasks: [], consequences: [[], []] };
+    const p = quarantine({ form: 'rl' }).observe({ oracle: new AnchorOracle(empty, { budget: 10 }), current: X, generation: 0, distance: 0 });
+    expect(p).toMatchObject({ rate: 0, n: 0, passes: 0, gold: 0 });
+  });
+
+  it('its decisions record the agreement on the verdicts revealed (its own row included)', () => {
+    const o = new AnchorOracle(TWO, { budget: 100 });
+    const d = quarantine({ form: 'rl' }).review({ metric: Y, parent: 'M0', operator: 't' }, { ...ctx(o, X), distance: 0 });
+    expect(d.accepted).toBe(true);
+    expect(d.agreement).toMatchObject({ n: 4, passes: 4 }); // m0's row: x lower ranks m0 best
   });
 });
