@@ -60,6 +60,13 @@ describe('α = 1 locked to a designer metric (evolve passes `locked`)', () => {
 });
 
 describe('the sentences of a review', () => {
+  it('too few verdicts: undecided (not rejected), with the budget named', () => {
+    const o = new AnchorOracle(TWO, { budget: 3 });
+    const d = agreementGate({ alpha: 0.5, groundTruth: X, seed: 1, sampleSize: 8, minEvidence: 4 }).review({ metric: X, parent: 'M0', operator: 't' }, ctx(o, X));
+    expect(d).toMatchObject({ accepted: false, outcome: 'undecided', budgetSpent: 3 });
+    expect(d.reason).toBe('undecided: only 3 anchor verdicts could be bought (budget 3/3), the gate needs 4; nothing changes.');
+  });
+
   it('accepted: both statistics against τ(α), AUC, the verdicts, and the non-regression phrase', () => {
     // m0 passes everywhere with x = 1; m1 passes where x = 2 and fails where x = 6: `x ≤ 3` passes
     // exactly where ground truth does (κ = 1), and ranks m0 best as `x ≤ 2` does (same best).
