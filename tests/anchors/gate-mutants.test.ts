@@ -111,6 +111,34 @@ describe('the sentences of a review', () => {
   });
 });
 
+describe('a non-regression check the budget cannot pay for is no evidence', () => {
+  // m0 mostly passes (x small), m1 mostly fails (x large); `y lower` ranks m1 best, `x lower` m0.
+  // A budget of 4 pays for the sample of 4 but not for the two rows the check needs.
+  const M = matrixOf([
+    [[1, 5, true], [1, 5, true], [2, 5, false], [1, 5, true]],
+    [[5, 0, false], [6, 0, false], [5, 0, true], [6, 0, false]],
+  ]);
+  const review = (proposed: Metric, current: Metric) =>
+    agreementGate({ alpha: 0.25, groundTruth: null, seed: 0, sampleSize: 4, maxSample: 4, minEvidence: 2 }).review({ metric: proposed, parent: 'M0', operator: 't' }, ctx(new AnchorOracle(M, { budget: 4 }), current));
+
+  it('agreement passes, the check cannot be paid for: undecided, not rejected', () => {
+    const d = review(metric('x', 'lower', 1.5), metric('y', 'lower', 2));
+    expect(d.regression?.status).toBe('unaffordable');
+    expect(d.outcome).toBe('undecided');
+    expect(d.reason).toBe(
+      'undecided: no evidence either way — non-regression could not be verified: the budget cannot pay for the rows of m1 and m0 — so nothing changes (τ-b 1.00, κ 1.00, AUC 1.00 on 4 anchor verdicts).',
+    );
+  });
+
+  it('rejected on τ-b, with both missing pieces of evidence listed', () => {
+    const d = review(metric('x', 'higher', 0), metric('x', 'lower', 2));
+    expect(d.outcome).toBe('rejected');
+    expect(d.reason).toBe(
+      'rejected: τ-b -1.00 < τ(0.25) = 0.25; no evidence: threshold κ undefined (the metric is constant on the evidence); non-regression could not be verified: the budget cannot pay for the rows of m0 and m1 (τ-b -1.00, κ undefined, AUC 0.00 on 4 anchor verdicts).',
+    );
+  });
+});
+
 describe('the agreement sample grows while a statistic is undefined', () => {
   // 4 members × 6 tasks; only member 3 passes ground truth. Whether the first sample holds a pass
   // depends on the seed; the sample then grows by sampleSize up to maxSample, within the budget.
