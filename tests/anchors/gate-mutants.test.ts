@@ -3,7 +3,7 @@
 // undecided reviews, how the agreement sample grows while a statistic is undefined, and the α
 // mapping's text. Small hand-made anchor matrices; every number is worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { ALPHA_MAPPING, agreementGate, nonRegressionOnly, quarantine, type QuarantinePoint, type SafeguardContext } from '../../src/anchors/gate.ts';
+import { ALPHA_MAPPING, agreementGate, memberScores, nonRegressionOnly, quarantine, type QuarantinePoint, type SafeguardContext } from '../../src/anchors/gate.ts';
 import { AnchorOracle, type AnchorMatrix } from '../../src/anchors/oracle.ts';
 import { parseMetric, type Metric, type MetricDirection } from '../../src/metrics/index.ts';
 
@@ -56,6 +56,17 @@ describe('α = 1 locked to a designer metric (evolve passes `locked`)', () => {
     expect(d.agreement.n).toBe(2);
     expect(d.budgetSpent).toBe(0);
     expect(d.thresholds).toEqual({ alpha: 1, minAgreement: 1, slack: 0, locked: true });
+  });
+});
+
+describe('scoring members with undefined values', () => {
+  it('an undefined value counts as the lowest finite goodness, not the last one seen', () => {
+    // `log(x − 2)` (lower): m0 reads x = 1 (undefined) and 12 (goodness −log 10); m1 reads 102
+    // (−log 100, the lowest) and 4 (−log 2, the last finite). m0 = (−log 100 − log 10)/2.
+    const o = new AnchorOracle(matrixOf([[[1, 0, true], [12, 0, true]], [[102, 0, true], [4, 0, true]]]), { budget: 0 });
+    const [m0, m1] = memberScores(o, metric('log(x - 2)', 'lower', 0));
+    expect(m0).toBeCloseTo(-(Math.log(100) + Math.log(10)) / 2, 12);
+    expect(m1).toBeCloseTo(-(Math.log(100) + Math.log(2)) / 2, 12);
   });
 });
 
