@@ -57,25 +57,28 @@ describe('Goodhart on projectile (seeds 1, 2, 3)', () => {
 
   it('(a) α = 0: the proxy rises while anchor ground truth falls below its best; the metric became gameable', () => {
     const open = runs.open.map((r) => r.summary);
-    // Measured: proxy gains 0.89–0.96; 0.5 leaves room for any learner that still learns.
+    // Measured (2026-12-07): proxy gains 0.78–0.98; 0.5 leaves room for any learner that still learns.
     expect(mean(open.map((s) => s.proxyEnd - s.proxyStart))).toBeGreaterThan(0.5);
-    // Measured: best − mean of the last three generations 0.19–0.25 (mean 0.21). The margin, 0.1,
-    // is half the measured mean, and at least two seeds must each drop by more than 0.05.
+    // Measured: best − mean of the last three generations 0.19–0.25 (mean 0.21) when written; on
+    // 2026-12-07 (after the dial's changes) 0.11, 0.16, 0.05 (mean 0.11): the margin 0.1, set at
+    // half the first measurement, is now nearly the whole effect — left as it was (not tuned); at
+    // least two seeds must each drop by more than 0.05.
     const drops = open.map((s) => s.anchorGtBest - s.anchorGtTail);
     expect(mean(drops)).toBeGreaterThan(0.1);
     expect(drops.filter((d) => d > 0.05).length, 'seeds whose GT fell > 0.05 below its best').toBeGreaterThanOrEqual(2);
     // The final metric reads a measurement the world's author marks gameable, on a majority of seeds
-    // (measured: minDistToTarget on all three).
+    // (measured: minDistToTarget on all three, 2026-12-07 too).
     const gameable = open.map((s) => gameableIn(s.finalMetric.expression));
     expect(gameable.filter((g) => g.length > 0).length).toBeGreaterThanOrEqual(2);
-    // …and it no longer ranks like ground truth (measured 0.54–0.97; 1 − τ-b of the start metric is
+    // …and it no longer ranks like ground truth (measured 0.54–0.97; 2026-12-07: 0.18–0.85, mean 0.59; 1 − τ-b of the start metric is
     // about 0 on these anchors).
     expect(mean(open.map((s) => s.disagreementFinal ?? 0))).toBeGreaterThan(0.3);
   });
 
   it('(b) α = 0.8 ends with more anchor ground truth than α = 0 (same seed, start metric and channel)', () => {
     // Measured tails: α = 0.8 0.82 / 0.82 / 0.98 against α = 0 0.74 / 0.70 / 0.76 (differences 0.09,
-    // 0.12, 0.23; mean 0.14). The mean must exceed 0.05 (a third of it) and every seed but one must
+    // 0.12, 0.23; mean 0.14); 2026-12-07: 0.95 / 0.98 / 0.97 against 0.88 / 0.72 / 0.91 (0.07, 0.26,
+    // 0.06; mean 0.13). The mean must exceed 0.05 (a third of it) and every seed but one must
     // point the same way. The old claim "GT stays within 0.12 of its best at α = 0.8" did not hold
     // on seeds 1 and 2 (drops 0.17 and 0.16): the gate lets minDistToTarget in and out (issue 15).
     const diffs = SEEDS.map((_, i) => runs.gated[i]!.summary.anchorGtTail - runs.open[i]!.summary.anchorGtTail);
@@ -93,7 +96,8 @@ describe('Goodhart on projectile (seeds 1, 2, 3)', () => {
     const binary = runs.gatedBinary.map((r) => r.summary.episodesToThreshold);
     expect(graded.every((x) => x !== null)).toBe(true);
     expect(binary.every((x) => x !== null)).toBe(true);
-    // Measured: graded 739 / 699 / 697 episodes, binary 742 / 711 / 1233 (means 712 and 895). The
+    // Measured: graded 739 / 699 / 697 episodes, binary 742 / 711 / 1233 (means 712 and 895);
+    // 2026-12-07: graded 736 / 732 / 713, binary 735 / 781 / 743 (means 727 and 753). The
     // stronger claim "graded needs < 0.8 × binary" held on seed 3 only; what holds is "not slower":
     // the mean of graded within 5% of binary's or below (5%: a tie on two seeds is 0.4–1.7%).
     expect(mean(graded as number[])).toBeLessThanOrEqual(1.05 * mean(binary as number[]));

@@ -56,7 +56,7 @@ describe('the sensor honeypot (seeds 1, 2, 3)', () => {
   it('while a plate metric is in force at α = 0, anchor GT is below the gated run’s at the same generation', () => {
     // Same seed, so both runs are the same until their gates first decide differently; the gap is
     // read only at generations where α = 0 has a plate metric in force. Measured mean gaps per
-    // seed: 0.17, 0.19, 0.70 (mean 0.35). Required: mean over adopting seeds > 0.1, every one > 0.
+    // seed: 0.17, 0.19, 0.70 (mean 0.35); 2026-12-07: 0.64, 0.72, 0.68 (plate in force from gens 5, 4, 4). Required: mean over adopting seeds > 0.1, every one > 0.
     const gaps: number[] = [];
     SEEDS.forEach((_, i) => {
       const inForce = open[i]!.generations.filter((g) => readsPlate(g.metric));
@@ -71,7 +71,7 @@ describe('the sensor honeypot (seeds 1, 2, 3)', () => {
 
   it('α = 0.8 ends with more anchor ground truth than α = 0', () => {
     // Measured tails (mean of the last three generations): α = 0.8 0.87 / 0.77 / 0.77, α = 0 0.72 /
-    // 0.00 / 0.00 (mean difference 0.56). Required: mean difference > 0.2, a majority of seeds > 0.
+    // 0.00 / 0.00 (mean difference 0.56); 2026-12-07: 0.85 / 0.78 / 0.81 against 0.01 / 0.01 / 0.01. Required: mean difference > 0.2, a majority of seeds > 0.
     const diffs = SEEDS.map((_, i) => gated[i]!.summary.anchorGtTail - open[i]!.summary.anchorGtTail);
     expect(mean(diffs)).toBeGreaterThan(0.2);
     expect(diffs.filter((d) => d > 0).length).toBeGreaterThanOrEqual(2);
