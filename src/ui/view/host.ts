@@ -44,6 +44,8 @@ export class ViewHost {
   private learners = 0;
   private tasks = 0;
   private zoomed = -1;
+  /** The stage's drawing size, measured at start and on resize only: reading it on every new run forced a layout of the page (60+ ms under load). */
+  private box = { width: 1, height: 1 };
   /** Where the grid runs: 'view worker' (OffscreenCanvas) or 'page thread'. */
   thread = '';
   /** Called when the shown cycle has played and the next is wanted. */
@@ -62,7 +64,8 @@ export class ViewHost {
     this.captions.className = 'view-captions';
     this.captions.setAttribute('aria-hidden', 'true');
     this.parent.append(this.canvas, this.captions);
-    const { width, height } = this.size();
+    this.box = this.measure();
+    const { width, height } = this.box;
     const resolution = Math.min(2, window.devicePixelRatio || 1);
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${height}px`;
@@ -107,13 +110,18 @@ export class ViewHost {
   }
 
   private size(): { width: number; height: number } {
+    return this.box;
+  }
+
+  private measure(): { width: number; height: number } {
     const r = this.parent.getBoundingClientRect();
     // The stage's border is not drawing area.
     return { width: Math.max(1, Math.floor(r.width - 2)), height: Math.max(1, Math.floor(r.height - 2)) };
   }
 
   private resized(): void {
-    const { width, height } = this.size();
+    this.box = this.measure();
+    const { width, height } = this.box;
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${height}px`;
     if (this.grid) this.grid.resize(width, height);
