@@ -53,6 +53,8 @@ let runStatus = 'starting';
 let metricInForce = '';
 let runStartedAt = 0;
 let lastRun: Settings = structuredClone(settings);
+/** The page's runs wait between batches while a lesson's prediction runs (classroom `hold`). */
+let held = false;
 const verdicts = { adopted: 0, rejected: 0, 'no-evidence': 0 };
 /** Worker replacements after crashes, per role (shown in the status line). */
 const notes: string[] = [];
@@ -75,7 +77,7 @@ function showIgnored(ignored: string[]): void {
 }
 
 function setStatus(): void {
-  $('status').textContent = `${runStatus} · generation ${generations}/${String(settings.generations)} · metric in force: ${metricInForce || '…'}${notes.length ? ` · ${notes.join(' · ')}` : ''}`;
+  $('status').textContent = `${runStatus}${held ? ' (waiting while the prediction runs)' : ''} · generation ${generations}/${String(settings.generations)} · metric in force: ${metricInForce || '…'}${notes.length ? ` · ${notes.join(' · ')}` : ''}`;
 }
 
 function writeUrl(): void {
@@ -180,6 +182,7 @@ function launch(slot: RunSlot, begin = true): void {
     ev.preventDefault();
     crashed(slot, ev.message);
   };
+  if (held) w.postMessage({ type: 'hold', held } satisfies RunIn);
   if (begin) beginRun(slot);
 }
 
@@ -366,6 +369,12 @@ const api = {
     settings[key] = value;
     panel?.refresh();
     onChanged(key);
+  },
+  /** Holds the page's runs between batches (true) or lets them go on (false): a lesson's prediction gets the machine first. */
+  hold: (on: boolean) => {
+    held = on;
+    for (const slot of Object.values(slots)) slot.worker?.postMessage({ type: 'hold', held: on } satisfies RunIn);
+    setStatus();
   },
   chartSvg: (id: string) => charts.svg(id),
   chartPng: (id: string) => charts.pngDataUrl(id),

@@ -27,6 +27,8 @@ export interface AppHooks {
   set(key: string, value: unknown): void;
   /** The app's state; `renderer` is set once its views (and their Space handler) are up. */
   state?(): { renderer?: string | null };
+  /** Holds the app's own runs while a prediction's runs use the machine (true), or releases them. */
+  hold?(on: boolean): void;
 }
 
 const classroom: ClassroomState = { lesson: null, step: 0, hide: [], lock: [] };
@@ -328,6 +330,9 @@ export function mountClassroom(app: AppHooks): void {
     statusLine(`Prediction recorded: “${predicted?.text ?? pr.choice}”. Running ${p.runs.length} small run${p.runs.length > 1 ? 's' : ''}…`);
     const here = (): boolean => lesson?.steps[classroom.step]?.id === step.id;
     void runs.askPersist();
+    // The class waits for this answer: the views' runs wait between batches until it is in
+    // (on 2 cores they took most of the machine, and the first result 10–47 s).
+    app.hold?.(true);
     try {
       for (const [j, spec] of p.runs.entries()) {
         const rr = resolveRun(lesson, classroom.step, spec, app.settings());
@@ -360,6 +365,8 @@ export function mountClassroom(app: AppHooks): void {
       pr.error = err instanceof Error ? err.message : String(err);
       if (here()) statusLine(`The run failed: ${pr.error}`);
       if (button) button.disabled = false;
+    } finally {
+      if (!predictions.some((x) => !x.done && x.error === null)) app.hold?.(false);
     }
     void runs.refresh();
   }
