@@ -463,8 +463,9 @@ export function mountClassroom(app: AppHooks): void {
   requestAnimationFrame(() => {
     readyMs = performance.now();
   });
-  // A lesson with a question: start the record worker once the step is on screen, so the first result after a prediction comes sooner.
-  if (lesson?.steps.some((s) => s.predict)) setTimeout(() => recorder.warm(), 1500);
+  // A lesson with a question: start the record worker (its script, tfjs and WASM) as soon as the
+  // step is on screen, so a student who answers at once does not wait for it.
+  if (lesson?.steps.some((s) => s.predict)) requestAnimationFrame(() => setTimeout(() => recorder.warm(), 0));
 
   /** What the browser tests read (plain data only). */
   const api = {
