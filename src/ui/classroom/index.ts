@@ -7,7 +7,6 @@
  * Classroom mode is on when the link names a lesson or hides/locks controls; the plain app gets
  * the lesson list and the saved-runs panel only.
  */
-import qrcode from 'qrcode-generator';
 import type { ExperimentEvent } from '../../experiments/types.ts';
 import { reveal as computeReveal, seriesValues, type Reveal } from '../../lessons/outcome.ts';
 import { resolveRun, SERIES, stepSettings } from '../../lessons/run-config.ts';
@@ -193,12 +192,15 @@ export function mountClassroom(app: AppHooks): void {
       copied.textContent = 'Select the link above and copy it.';
     }
   });
-  qrButton.addEventListener('click', () => {
+  qrButton.addEventListener('click', () => void toggleQr());
+  // The QR encoder loads on first use: most visits never open it.
+  const toggleQr = async (): Promise<void> => {
     writeUrl();
     const open = qrBox.hidden;
     qrBox.hidden = !open;
     qrButton.setAttribute('aria-expanded', String(open));
     if (!open) return;
+    const { default: qrcode } = await import('qrcode-generator');
     const qr = qrcode(0, 'M');
     qr.addData(location.href);
     qr.make();
@@ -206,7 +208,7 @@ export function mountClassroom(app: AppHooks): void {
     const svg = qrBox.querySelector('svg');
     svg?.setAttribute('role', 'img');
     svg?.setAttribute('aria-label', 'QR code of the link to this step');
-  });
+  };
   const helpButton = el('button', { type: 'button', id: 'help-button', textContent: 'Keyboard help (?)' });
   helpButton.addEventListener('click', openHelp);
   const share = el('div', { className: 'share' }, linkLabel, linkBox, copy, qrButton, helpButton, copied, qrBox);
