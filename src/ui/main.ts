@@ -327,7 +327,9 @@ async function main(): Promise<void> {
   startRun();
   const name = await grid.init(choice, { offscreen: settings.viewThread !== 'page' });
   rendererName = name;
+  // The GPU string is long (ANGLE, Vulkan, driver): in the tooltip, not the status line.
   $('renderer').textContent = `renderer: ${name} on the ${grid.thread} — ${choice.reason}`;
+  $('renderer').title = `WebGL renderer reported by the browser: ${choice.gpu}`;
   document.addEventListener('keydown', (ev) => {
     if (ev.target instanceof HTMLTextAreaElement || ev.target instanceof HTMLInputElement) return;
     if (ev.key === ' ') {

@@ -50,6 +50,17 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
   return e;
 };
 
+/** Column headings a class can read, with the series name the docs and the CLI use in brackets. */
+const COLUMN_NAMES: Record<string, string> = {
+  'groundTruth/proxy': 'score (proxy)',
+  'groundTruth/anchorGt': 'real success (anchorGt)',
+  'groundTruth/probeGt': 'on shifted tasks (probeGt)',
+  'disagreement/disagreement': 'metric vs real goal (disagreement)',
+  'groundTruth/gtPassRate': 'real success (gtPassRate)',
+  'metric/metric': 'metric (mean)',
+  'bitsPerFeedback/bitsPerFeedback': 'bits per feedback',
+};
+
 /** One prediction as recorded. */
 interface Prediction {
   lesson: string;
@@ -277,7 +288,7 @@ export function mountClassroom(app: AppHooks): void {
     const table = el('table', { className: 'results-table' }, el('caption', {}, 'Results so far (last value of each curve)'));
     const cols = [...new Set(p.runs.flatMap((r) => SERIES[r.experiment]))].filter((s) => !s.startsWith('bitsPerFeedback') || p.runs.some((r) => r.experiment === 'train'));
     const head = el('tr', {}, el('th', { scope: 'col' }, 'Run'));
-    for (const c of cols) head.append(el('th', { scope: 'col' }, c.split('/')[1] ?? c));
+    for (const c of cols) head.append(el('th', { scope: 'col' }, COLUMN_NAMES[c] ?? c.split('/')[1] ?? c));
     const body = el('tbody');
     p.runs.forEach((r, j) => {
       const tr = el('tr', {}, el('th', { scope: 'row' }, r.label ?? `run ${j + 1}`));
