@@ -1,8 +1,8 @@
 /**
  * The `mirage` study — Schaeffer, Miranda, Koyejo 2023 ("Are emergent abilities a mirage?") on our
  * own rollouts. A learner trains on `multi-target` with k targets (k = 5 by default); at a sweep
- * of training budgets (log-spaced, read off one learning curve per seed: `results.axis`) its greedy
- * actions are rolled out on held-out tasks, and the *same* rollouts are scored three ways:
+ * of training budgets (read off one learning curve per seed: `results.axis`) its greedy actions
+ * are rolled out on held-out tasks, and the *same* rollouts are scored three ways:
  *
  * - `allHit` — all-or-nothing: every one of the k throws rests in its zone (the world's GT check);
  * - `perTargetHit` — the share of the k throws that rest in their zones (continuous in k steps);
@@ -15,11 +15,22 @@
  * prediction lies inside allHit's interval at both ends of the step (the smooth per-target curve,
  * passed through the metric, reproduces the jump), otherwise "not explained by the metric".
  *
+ * Where the budgets sit (`spacing`). Schaeffer et al.'s argument needs an ability that improves
+ * smoothly along the scale axis (there, per-token accuracy on a log-parameter axis) and asks what
+ * an all-or-nothing metric makes of it. A log-spaced budget axis is not that here: the learner
+ * throws at chance for its first few hundred episodes and then learns fast, so on a log axis the
+ * per-target rate itself is S-shaped and carries most of its rise in one or two steps.
+ * `even-progress` (the default) places the budgets where a *pilot* learner (its own seed, never
+ * one of the study's) first reached evenly spaced per-target rates between its rate at the first
+ * budget and at the last, so the axis is one on which the ability rises evenly; the study's seeds
+ * are then measured at those budgets. `log` keeps plain log spacing. The pilot's curve and levels
+ * are part of the results.
+ *
  * A sweep with one cell per seed (`--shard` splits seeds; `merge` joins them). Every score has a
  * two-level bootstrap interval (seeds, then tasks within a seed). Checkpoints after each seed.
  *
  * results (MirageResults, checked by `mirageResultsSchema`):
- *   { study: 'mirage', world, k, axis, seeds[], level, evalTasks, learner, feedback,
+ *   { study: 'mirage', world, k, axis, spacing, pilot, seeds[], level, evalTasks, learner, feedback,
  *     points[]: { scale, allHit, allHitCi, perTargetHit, perTargetHitCi, meanError, meanErrorCi,
  *                 predictedAllHit, predictedAllHitCi, predictionInside, perSeed{…} },
  *     jumps[]: { fromScale, toScale, allHitStep, allHitShare, perTargetShare, verdict, … },
@@ -33,15 +44,21 @@ import { compile } from '../metrics/index.ts';
 import { bootstrapNested, mean, wilsonCi, type Interval } from '../stats/bootstrap.ts';
 import { getWorld } from '../../worlds/index.ts';
 import { MAX_TARGETS } from '../../worlds/multi-target.ts';
-import { logBudgets, runStudy } from './study-loop.ts';
+import { channelFeedback, logBudgets, runStudy, studyConfigOf } from './study-loop.ts';
 import { feedbackInfo, resolveMetric } from './train.ts';
-import { defineExperiment, type ExperimentEvent } from './types.ts';
+import { defineExperiment, type ExperimentEvent, type RunContext } from './types.ts';
 
 /**
  * The learner settings of the study: gaussian-policy with a decaying step size (without it the
  * policy's aim stalls near 0.65 per-target on k = 5; see docs/studies/mirage.md).
  */
 export const MIRAGE_LEARNER_CONFIG = Object.freeze({ learningRate: 0.003, initialStd: 0.15, learningRateDecayRounds: 50 });
+
+/**
+ * The pilot learner's seed is the run's seed + this: above every study seed (≤ 64) and every
+ * fresh seed `refute` adds after them (≤ 64 more), so the pilot never shares a learner with them.
+ */
+export const PILOT_SEED_OFFSET = 1000;
 
 /** The study's config (one schema for CLI, files and the app). */
 export const mirageConfigSchema = z.strictObject({
@@ -52,7 +69,12 @@ export const mirageConfigSchema = z.strictObject({
   feedback: z.enum(CHANNEL_KINDS).exclude(['scheduled']).default('graded').describe("Channel the learner trains through (on the world's default metric, mean rest error)."),
   episodes: z.number().int().min(2).max(1_000_000).default(12_000).describe('Training budget at the top of the sweep (episodes).'),
   firstBudget: z.number().int().min(0).max(1_000_000).optional().describe('Budget of the first point (default: episodes / 32).'),
-  points: z.number().int().min(3).max(64).default(8).describe('Points of the sweep, log-spaced from firstBudget to episodes.'),
+  points: z.number().int().min(3).max(64).default(8).describe('Points of the sweep, from firstBudget to episodes.'),
+  spacing: z
+    .enum(['even-progress', 'log'])
+    .default('even-progress')
+    .describe("even-progress: budgets where a pilot learner (its own seed) reached evenly spaced per-target hit rates; log: log-spaced budgets."),
+  pilotPoints: z.number().int().min(4).max(64).default(16).describe('even-progress: log-spaced budgets at which the pilot learner is scored.'),
   seeds: z.number().int().min(1).max(64).default(5).describe('Learners trained (seeds seed, seed+1, …): one curve each.'),
   roundSize: z.number().int().min(1).max(4096).default(64).describe('Episodes per learning round.'),
   trainTasks: z.number().int().min(1).max(100_000).default(256).describe('Size of the fixed train suite.'),
@@ -60,7 +82,7 @@ export const mirageConfigSchema = z.strictObject({
   level: z.number().gt(0).lt(1).default(0.95).describe('Coverage of the bootstrap intervals.'),
   resamples: z.number().int().min(50).max(100_000).default(1000).describe('Bootstrap resamples.'),
   jumpShare: z.number().gt(0).max(1).default(0.25).describe('A step of allHit carrying at least this share of its total rise is an apparent jump.'),
-  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER - 64).default(0),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER - 2 * PILOT_SEED_OFFSET).default(0),
 });
 /** A parsed mirage config. */
 export type MirageConfig = z.infer<typeof mirageConfigSchema>;
@@ -75,10 +97,19 @@ export interface SeedPoint {
   /** Per task: mean rest error (m). */
   readonly error: number[];
 }
-/** One cell: one seed's learning curve, scored at every budget. */
+/** The pilot learner that placed an even-progress sweep's budgets. */
+export interface MiragePilot {
+  readonly seed: number;
+  /** The pilot's scores at its own log-spaced budgets. */
+  readonly points: { scale: number; perTargetHit: number; meanError: number }[];
+  /** The per-target rates the sweep's budgets were placed at (first to last point). */
+  readonly levels: number[];
+}
+/** One cell: one seed's learning curve, scored at every budget (and the pilot that placed the budgets). */
 export interface SeedCurve {
   readonly seed: number;
   readonly points: SeedPoint[];
+  readonly pilot: MiragePilot | null;
 }
 
 const interval = z.tuple([z.number(), z.number()]);
@@ -109,12 +140,20 @@ const jumpSchema = z.strictObject({
   verdict: z.enum(['explained by the metric', 'not explained by the metric']),
   reason: z.string(),
 });
+const pilotSchema = z.strictObject({
+  seed: z.number().int(),
+  points: z.array(z.strictObject({ scale: z.number(), perTargetHit: z.number(), meanError: z.number() })),
+  levels: z.array(z.number()),
+});
 /** The study's results shape (documented in docs/studies/mirage.md). */
 export const mirageResultsSchema = z.strictObject({
   study: z.literal('mirage'),
   world: z.literal('multi-target'),
   k: z.number().int(),
   axis: z.string(),
+  spacing: z.enum(['even-progress', 'log']),
+  /** even-progress: the pilot learner and the per-target levels its budgets were placed at; null for log. */
+  pilot: pilotSchema.nullable(),
   learner: z.string(),
   feedback: z.string(),
   seeds: z.array(z.number().int()),
@@ -166,8 +205,48 @@ export function toRounds(budgets: readonly number[], roundSize: number, episodes
   return out;
 }
 
-/** The axis the sweep scales. */
-export const MIRAGE_AXIS = 'training budget: episodes trained, read off one learning curve per seed (log-spaced)';
+/** The axis the sweep scales, by spacing. */
+export const MIRAGE_AXIS = {
+  log: 'training budget: episodes trained, read off one learning curve per seed (log-spaced)',
+  'even-progress': "training budget: episodes trained, read off one learning curve per seed (placed where a pilot learner reached evenly spaced per-target hit rates)",
+} as const;
+
+/**
+ * Even-progress budgets from a pilot learner's per-target curve (at increasing budgets whose
+ * first and last are the sweep's). Levels are `points` evenly spaced rates from the pilot's rate
+ * at the first budget to its rate at the last, on the curve's running maximum (so a dip from
+ * evaluation noise cannot place a budget twice); each inner budget is where that envelope first
+ * reaches its level, interpolated in log budget between the pilot's points and rounded to whole
+ * rounds. Without a rise the pilot says nothing about where learning happens: log spacing then
+ * (`levels` empty).
+ */
+export function evenProgressBudgets(
+  pilot: readonly { scale: number; perTargetHit: number }[],
+  c: Pick<MirageConfig, 'episodes' | 'firstBudget' | 'points' | 'roundSize'>,
+): { budgets: number[]; levels: number[] } {
+  const env: number[] = [];
+  for (const p of pilot) env.push(Math.max(p.perTargetHit, env[env.length - 1] ?? -Infinity));
+  const lo = env[0] as number;
+  const hi = env[env.length - 1] as number;
+  const first = (pilot[0] as { scale: number }).scale;
+  if (!(hi > lo) || c.points < 3) return { budgets: mirageBudgets(c), levels: [] };
+  const levels = Array.from({ length: c.points }, (_, i) => lo + ((hi - lo) * i) / (c.points - 1));
+  const out = [first];
+  for (let i = 1; i < c.points - 1; i++) {
+    const level = levels[i] as number;
+    const j = env.findIndex((y) => y >= level);
+    const x0 = (pilot[j - 1] as { scale: number }).scale;
+    const x1 = (pilot[j] as { scale: number }).scale;
+    const frac = (level - (env[j - 1] as number)) / ((env[j] as number) - (env[j - 1] as number));
+    const b = x0 > 0 ? Math.exp(Math.log(x0) + frac * (Math.log(x1) - Math.log(x0))) : x0 + frac * (x1 - x0);
+    out.push(Math.round(b / c.roundSize) * c.roundSize);
+  }
+  out.push(c.episodes);
+  // Neighbouring levels may round to one round: keep them a round apart, inside (first, episodes).
+  for (let i = 1; i < out.length - 1; i++) out[i] = Math.max(out[i] as number, (out[i - 1] as number) + c.roundSize);
+  for (let i = out.length - 2; i > 0; i--) out[i] = Math.min(out[i] as number, (out[i + 1] as number) - c.roundSize);
+  return { budgets: toRounds(out, c.roundSize, c.episodes), levels };
+}
 
 /** Largest step between neighbours as a share of the total rise (last − first); null without a rise. */
 export function maxStepShare(ys: readonly number[]): number | null {
@@ -196,7 +275,9 @@ function withWilson(e: { estimate: number; ci: Interval }, successes: number, n:
 /** The whole study's results from its cells (seeds), in cell order: `sweep.combine`. */
 export function combineMirage(config: MirageConfig, cells: readonly SeedCurve[]): MirageResults {
   const k = config.k;
-  const budgets = mirageBudgets(config);
+  // Every cell was measured at the same budgets (the pilot's placement is deterministic).
+  const budgets = cells[0]?.points.map((p) => p.scale) ?? mirageBudgets(config);
+  for (const c of cells) if (c.points.length !== budgets.length || c.points.some((p, i) => p.scale !== budgets[i])) throw new Error(`mirage: seed ${c.seed} was measured at other budgets than seed ${cells[0]?.seed}`);
   const opts = (i: number, name: string) => ({ key: [config.seed, 'mirage', name, i], level: config.level, resamples: config.resamples });
   const seeds = cells.map((c) => c.seed);
   // Per seed: rates over its tasks; the study's score is the mean over seeds.
@@ -295,7 +376,9 @@ export function combineMirage(config: MirageConfig, cells: readonly SeedCurve[])
     study: 'mirage',
     world: 'multi-target',
     k,
-    axis: MIRAGE_AXIS,
+    axis: MIRAGE_AXIS[config.spacing],
+    spacing: config.spacing,
+    pilot: cells[0]?.pilot ?? null,
     learner: config.learner,
     feedback: config.feedback,
     seeds,
@@ -333,15 +416,53 @@ export function scoreRollouts(scale: number, consequences: readonly Consequence[
 }
 
 const seedPointSchema = z.strictObject({ scale: z.number(), allHit: z.array(z.number()), hits: z.array(z.number()), error: z.array(z.number()) });
-const seedCurveSchema = z.strictObject({ seed: z.number().int(), points: z.array(seedPointSchema) });
-const checkpointSchema = z.strictObject({ done: z.array(seedCurveSchema) });
+const seedCurveSchema = z.strictObject({ seed: z.number().int(), points: z.array(seedPointSchema), pilot: pilotSchema.nullable() });
+const checkpointSchema = z.strictObject({ done: z.array(seedCurveSchema), pilot: pilotSchema.nullable().optional() });
+
+/**
+ * Trains one learner of the study on multi-target through the config's channel and calls `onEval`
+ * with its greedy rollouts at each of `evalAt` (the study's seeds, its pilot and refute's re-run).
+ * `extra` raises the evaluation tasks or adds probe tasks (refute). False when aborted.
+ */
+export function runMirageSeed(
+  config: MirageConfig,
+  seed: number,
+  evalAt: readonly number[],
+  ctx: Pick<RunContext, 'batch' | 'signal'>,
+  onEval: Parameters<typeof runStudy>[1],
+  extra: { readonly evalTasks?: number; readonly probeTasks?: number } = {},
+): Promise<boolean> {
+  const world = getWorld('multi-target');
+  const params = resolveParams(world, { ...config.params, k: config.k });
+  const metric = resolveMetric(world, params, {});
+  const value = compile(metric.ast);
+  const channel = createChannel(config.feedback);
+  const sense = { expression: metric.expression, direction: metric.direction, threshold: metric.threshold, value };
+  return runStudy(
+    { world, params, ...studyConfigOf(config), ...extra, seed, evalAt, metric: value, feedback: channelFeedback(channel, sense), feedbackInfo: feedbackInfo(channel, metric), batch: ctx.batch, signal: ctx.signal },
+    onEval,
+  );
+}
+
+/** Runs the pilot learner of an even-progress sweep: its curve at `pilotPoints` log-spaced budgets. Null when aborted. */
+export async function runPilot(config: MirageConfig, ctx: Pick<RunContext, 'batch' | 'signal'>): Promise<MiragePilot | null> {
+  const seed = config.seed + PILOT_SEED_OFFSET;
+  const at = mirageBudgets({ ...config, points: config.pilotPoints });
+  const points: MiragePilot['points'] = [];
+  const complete = await runMirageSeed(config, seed, at, ctx, (i, cs) => {
+    const p = scoreRollouts(at[i] as number, cs, config.k);
+    points.push({ scale: p.scale, perTargetHit: mean(p.hits) / config.k, meanError: mean(p.error) });
+  });
+  if (!complete) return null;
+  return { seed, points, levels: evenProgressBudgets(points, config).levels };
+}
 
 /** The `mirage` experiment (registry id `mirage`). */
 export const mirageExperiment = defineExperiment<MirageConfig, MirageResults>({
   id: 'mirage',
   title: 'Mirage: one set of rollouts, an all-or-nothing and a continuous score',
   description:
-    'Schaeffer et al. 2023 on multi-target (k = 5): a training-budget sweep scored by allHit, per-target hit rate and mean rest error, with allHit predicted as p^k and a verdict per apparent jump.',
+    'Schaeffer et al. 2023 on multi-target (k = 5): a training-budget sweep (budgets where a pilot learner made even per-target progress) scored by allHit, per-target hit rate and mean rest error, with allHit predicted as p^k and a verdict per apparent jump.',
   configSchema: mirageConfigSchema,
   quick: { episodes: 6000, seeds: 3, evalTasks: 128, resamples: 500 },
   resultsSchema: mirageResultsSchema,
@@ -357,59 +478,42 @@ export const mirageExperiment = defineExperiment<MirageConfig, MirageResults>({
   keyResult: (r) =>
     `k=${r.k}: per-target ${r.shape.perTargetTop.toFixed(3)} at the top; step share allHit/per-target ${r.shape.stepShareRatio?.toFixed(2) ?? '—'}; p^k inside allHit's interval at ${r.shape.predictionInside}/${r.shape.points}; jumps ${r.jumps.map((j) => (j.verdict === 'explained by the metric' ? 'explained' : 'NOT explained')).join(', ') || 'none'}`,
   async *run(config, ctx) {
-    const world = getWorld('multi-target');
-    const params = resolveParams(world, { ...config.params, k: config.k });
-    const metric = resolveMetric(world, params, {});
-    const value = compile(metric.ast);
-    const budgets = mirageBudgets(config);
     const cells = ctx.cells ?? Array.from({ length: config.seeds }, (_, i) => i);
-    const restored = ctx.restore === undefined ? [] : checkpointSchema.parse(ctx.restore).done;
-    const done: SeedCurve[] = [...restored];
-    if (restored.length === 0) yield { type: 'started', unit: 'seeds', total: cells.length };
-    for (const cell of cells.slice(restored.length)) {
+    const restored = ctx.restore === undefined ? { done: [], pilot: undefined } : checkpointSchema.parse(ctx.restore);
+    const done: SeedCurve[] = [...restored.done];
+    if (ctx.restore === undefined) yield { type: 'started', unit: 'seeds', total: cells.length };
+    // Every shard runs the same pilot (its seed depends on the config only), so shards agree on the budgets.
+    let pilot: MiragePilot | null = restored.pilot ?? null;
+    if (config.spacing === 'even-progress' && pilot === null) {
+      pilot = await runPilot(config, ctx);
+      if (pilot === null) return;
+      yield { type: 'progress', stage: `pilot seed ${pilot.seed}`, done: 0, total: cells.length, unit: 'seeds' };
+      yield { type: 'checkpoint', state: { done, pilot } as unknown as Record<string, unknown> };
+    }
+    const budgets = pilot === null ? mirageBudgets(config) : evenProgressBudgets(pilot.points, config).budgets;
+    for (const cell of cells.slice(done.length)) {
       const seed = config.seed + cell;
-      const channel = createChannel(config.feedback);
-      const sense = { expression: metric.expression, direction: metric.direction, threshold: metric.threshold, value };
       const points: SeedPoint[] = [];
       const events: ExperimentEvent[] = [];
-      const complete = await runStudy(
-        {
-          world,
-          params,
-          learner: config.learner,
-          learnerConfig: config.learnerConfig,
-          seed,
-          episodes: config.episodes,
-          roundSize: config.roundSize,
-          trainTasks: config.trainTasks,
-          evalTasks: config.evalTasks,
-          evalAt: budgets,
-          metric: value,
-          feedback: (v, c) => channel.feedback(v, sense, { taskKey: c.taskKey, progress: c.progress, rng: c.rng }),
-          feedbackInfo: feedbackInfo(channel, metric),
-          batch: ctx.batch,
-          signal: ctx.signal,
-        },
-        (i, consequences) => {
-          const p = scoreRollouts(budgets[i] as number, consequences, config.k);
-          points.push(p);
-          const per = mean(p.hits) / config.k;
-          const common = { x: p.scale, seed, cell } as const;
-          events.push(
-            { type: 'point', chart: 'emergence', series: 'allHit', y: mean(p.allHit), ...common },
-            { type: 'point', chart: 'emergence', series: 'perTargetHit', y: per, ...common },
-            { type: 'point', chart: 'emergence', series: `predicted p^${config.k}`, y: Math.pow(per, config.k), ...common },
-            { type: 'point', chart: 'meanError', series: 'meanError', y: mean(p.error), ...common },
-          );
-        },
-      );
+      const complete = await runMirageSeed(config, seed, budgets, ctx, (i, consequences) => {
+        const p = scoreRollouts(budgets[i] as number, consequences, config.k);
+        points.push(p);
+        const per = mean(p.hits) / config.k;
+        const common = { x: p.scale, seed, cell } as const;
+        events.push(
+          { type: 'point', chart: 'emergence', series: 'allHit', y: mean(p.allHit), ...common },
+          { type: 'point', chart: 'emergence', series: 'perTargetHit', y: per, ...common },
+          { type: 'point', chart: 'emergence', series: `predicted p^${config.k}`, y: Math.pow(per, config.k), ...common },
+          { type: 'point', chart: 'meanError', series: 'meanError', y: mean(p.error), ...common },
+        );
+      });
       if (!complete) return; // aborted mid-seed: resume replays this seed from the last checkpoint
       yield { type: 'progress', stage: `seed ${seed}`, done: done.length + 1, total: cells.length, unit: 'seeds' };
       for (const e of events) yield e;
-      const curve: SeedCurve = { seed, points };
+      const curve: SeedCurve = { seed, points, pilot };
       yield { type: 'cell', cell, result: curve as unknown as Record<string, unknown> };
       done.push(curve);
-      yield { type: 'checkpoint', state: { done } as unknown as Record<string, unknown> };
+      yield { type: 'checkpoint', state: { done, pilot } as unknown as Record<string, unknown> };
       if (ctx.signal.aborted) return;
     }
     yield { type: 'finished', results: combineMirage(config, done) };

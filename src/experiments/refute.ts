@@ -32,15 +32,10 @@
  *               survived, applicable }, lines[] (the printable verdicts) }
  */
 import { z } from 'zod';
-import { resolveParams } from '../core/runtime.ts';
-import { createChannel } from '../feedback/channels.ts';
-import { compile } from '../metrics/index.ts';
 import { disjoint, mean, wilsonCi, type Interval } from '../stats/bootstrap.ts';
 import { Stream } from '../core/rng.ts';
-import { getWorld } from '../../worlds/index.ts';
-import { mirageBudgets, mirageConfigSchema, mirageResultsSchema, scoreRollouts, toRounds, type MirageConfig, type MirageResults, type SeedPoint } from './mirage.ts';
-import { logBudgets, runStudy } from './study-loop.ts';
-import { feedbackInfo, resolveMetric } from './train.ts';
+import { mirageConfigSchema, mirageResultsSchema, runMirageSeed, scoreRollouts, toRounds, type MirageConfig, type MirageResults, type SeedPoint } from './mirage.ts';
+import { logBudgets } from './study-loop.ts';
 import { defineExperiment, type AnyExperiment, type Experiment, type ExperimentEvent, type RunContext } from './types.ts';
 
 /** The run being refuted: what its summary.json holds (the fields used here). */
@@ -197,7 +192,7 @@ export function mirageRerunChecks(r: MirageResults, mc: MirageConfig, budgets: r
   };
   const a = r.points[nearest(r.points, from)]?.scale as number;
   const b = r.points[nearest(r.points, to)]?.scale as number;
-  const original = mirageBudgets(mc);
+  const original = r.points.map((p) => p.scale);
   // Resolution: every re-run budget from a to b.
   const dense = budgets.filter((x) => x >= a && x <= b);
   const denseAll = dense.map((x) => pool((f) => f.points, x).allHit);
@@ -230,9 +225,9 @@ export function mirageRerunChecks(r: MirageResults, mc: MirageConfig, budgets: r
   return [resolution, recur('seeds', (f) => f.points, `fresh seeds ${fresh.map((f) => f.seed).join(', ')}`), recur('shifted', (f) => f.probe, 'probe (shifted) tasks')];
 }
 
-/** Budgets of the mirage re-run: the original ones plus `densePoints` log-spaced inside each claim. */
-export function rerunBudgets(mc: MirageConfig, claims: readonly { from: number; to: number }[], densePoints: number): number[] {
-  const set = new Set(mirageBudgets(mc));
+/** Budgets of the mirage re-run: the run's own (`original`, read off its results) plus `densePoints` log-spaced inside each claim. */
+export function rerunBudgets(mc: MirageConfig, original: readonly number[], claims: readonly { from: number; to: number }[], densePoints: number): number[] {
+  const set = new Set(original);
   for (const c of claims) if (densePoints > 0 && c.to > c.from && c.from > 0) for (const x of logBudgets(c.from, c.to, densePoints + 2)) set.add(x);
   return toRounds(
     [...set].sort((x, y) => x - y),
@@ -248,52 +243,36 @@ async function* refuteMirage(config: RefuteConfig, ctx: RunContext): AsyncGenera
   const snapped = claims.map((c) => ({ from: r.points[nearest(r.points, c.from)]?.scale as number, to: r.points[nearest(r.points, c.to)]?.scale as number }));
   const firstFresh = mc.seed + Math.max(mc.seeds, ...r.seeds.map((s) => s - mc.seed + 1));
   const freshSeeds = Array.from({ length: config.freshSeeds }, (_, i) => firstFresh + i);
-  const budgets = rerunBudgets(mc, snapped, config.densePoints);
+  const budgets = rerunBudgets(
+    mc,
+    r.points.map((p) => p.scale),
+    snapped,
+    config.densePoints,
+  );
   const fresh: FreshSeed[] = [];
-  if (freshSeeds.length) {
-    const world = getWorld('multi-target');
-    const params = resolveParams(world, { ...mc.params, k: mc.k });
-    const metric = resolveMetric(world, params, {});
-    const value = compile(metric.ast);
-    const sense = { expression: metric.expression, direction: metric.direction, threshold: metric.threshold, value };
-    for (const seed of freshSeeds) {
-      const channel = createChannel(mc.feedback);
-      const points: SeedPoint[] = [];
-      const probe: SeedPoint[] = [];
-      const complete = await runStudy(
-        {
-          world,
-          params,
-          learner: mc.learner,
-          learnerConfig: mc.learnerConfig,
-          seed,
-          episodes: mc.episodes,
-          roundSize: mc.roundSize,
-          trainTasks: mc.trainTasks,
-          evalTasks: mc.evalTasks * config.resolution,
-          probeTasks: config.probeTasks,
-          evalAt: budgets,
-          metric: value,
-          feedback: (v, c) => channel.feedback(v, sense, { taskKey: c.taskKey, progress: c.progress, rng: c.rng }),
-          feedbackInfo: feedbackInfo(channel, metric),
-          batch: ctx.batch,
-          signal: ctx.signal,
-        },
-        (i, cs, ps) => {
-          points.push(scoreRollouts(budgets[i] as number, cs, mc.k));
-          probe.push(scoreRollouts(budgets[i] as number, ps, mc.k));
-        },
-      );
-      if (!complete) return null;
-      yield { type: 'progress', stage: `fresh seed ${seed}`, done: fresh.length + 1, total: freshSeeds.length, unit: 'seeds' };
-      for (let i = 0; i < budgets.length; i++) {
-        const common = { x: budgets[i] as number, seed } as const;
-        yield { type: 'point', chart: 'rerun', series: 'allHit', y: mean((points[i] as SeedPoint).allHit), ...common };
-        yield { type: 'point', chart: 'rerun', series: 'perTargetHit', y: mean((points[i] as SeedPoint).hits) / mc.k, ...common };
-        yield { type: 'point', chart: 'rerun', series: 'allHit on probe tasks', y: mean((probe[i] as SeedPoint).allHit), ...common };
-      }
-      fresh.push({ seed, points, probe });
+  for (const seed of freshSeeds) {
+    const points: SeedPoint[] = [];
+    const probe: SeedPoint[] = [];
+    const complete = await runMirageSeed(
+      mc,
+      seed,
+      budgets,
+      ctx,
+      (i, cs, ps) => {
+        points.push(scoreRollouts(budgets[i] as number, cs, mc.k));
+        probe.push(scoreRollouts(budgets[i] as number, ps, mc.k));
+      },
+      { evalTasks: mc.evalTasks * config.resolution, probeTasks: config.probeTasks },
+    );
+    if (!complete) return null;
+    yield { type: 'progress', stage: `fresh seed ${seed}`, done: fresh.length + 1, total: freshSeeds.length, unit: 'seeds' };
+    for (let i = 0; i < budgets.length; i++) {
+      const common = { x: budgets[i] as number, seed } as const;
+      yield { type: 'point', chart: 'rerun', series: 'allHit', y: mean((points[i] as SeedPoint).allHit), ...common };
+      yield { type: 'point', chart: 'rerun', series: 'perTargetHit', y: mean((points[i] as SeedPoint).hits) / mc.k, ...common };
+      yield { type: 'point', chart: 'rerun', series: 'allHit on probe tasks', y: mean((probe[i] as SeedPoint).allHit), ...common };
     }
+    fresh.push({ seed, points, probe });
   }
   // The original run's seeds re-scored is the record itself: the continuous checks read it.
   const out = snapped.map((c) => {

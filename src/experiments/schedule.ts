@@ -28,12 +28,12 @@
 import { z } from 'zod';
 import { InputError, resolveParams } from '../core/runtime.ts';
 import type { Consequence } from '../core/types.ts';
-import { binaryLabel, createChannel, scheduleWeight, SCHEDULES, type ScheduleName } from '../feedback/channels.ts';
+import { binaryLabel, createChannel, scheduleWeight, SCHEDULES, type FeedbackChannel, type ScheduleName } from '../feedback/channels.ts';
 import { compile } from '../metrics/index.ts';
 import { bootstrapNested, mean, type Interval } from '../stats/bootstrap.ts';
 import { getWorld } from '../../worlds/index.ts';
 import { MIRAGE_LEARNER_CONFIG } from './mirage.ts';
-import { runStudy, type FeedbackFn } from './study-loop.ts';
+import { channelFeedback, runStudy, studyConfigOf, type FeedbackFn } from './study-loop.ts';
 import { feedbackInfo, resolveMetric } from './train.ts';
 import { defineExperiment, type ExperimentEvent } from './types.ts';
 
@@ -231,7 +231,7 @@ export const scheduleExperiment = defineExperiment<ScheduleConfig, ScheduleResul
     for (const cell of cells.slice(restored.length)) {
       const { arm, seed } = plan[cell] as { arm: ScheduleArm; seed: number };
       const feedback = armFeedback(config, arm, sense);
-      const infoChannel = createChannel(arm === 'graded' ? 'graded' : arm === 'binary' ? 'binary' : { kind: 'scheduled', schedule: arm, stepAt: config.stepAt });
+      const infoChannel = armChannel(config, arm);
       const curve: number[] = [];
       const perTask: number[][] = [];
       let finalMetric = NaN;
@@ -240,13 +240,8 @@ export const scheduleExperiment = defineExperiment<ScheduleConfig, ScheduleResul
         {
           world,
           params,
-          learner: config.learner,
-          learnerConfig: config.learnerConfig,
+          ...studyConfigOf(config),
           seed,
-          episodes: config.episodes,
-          roundSize: config.roundSize,
-          trainTasks: config.trainTasks,
-          evalTasks: config.evalTasks,
           evalAt: budgets,
           metric: value,
           feedback,
@@ -285,13 +280,17 @@ export const scheduleExperiment = defineExperiment<ScheduleConfig, ScheduleResul
   },
 });
 
+/** The shipped channel of one arm (what the learner is told it gets; the raw mix's feedback). */
+function armChannel(config: Pick<ScheduleConfig, 'stepAt'>, arm: ScheduleArm): FeedbackChannel {
+  return createChannel(arm === 'graded' ? 'graded' : arm === 'binary' ? 'binary' : { kind: 'scheduled', schedule: arm, stepAt: config.stepAt });
+}
+
 /** The feedback function of one arm (a reward: higher is better). */
 export function armFeedback(config: Pick<ScheduleConfig, 'mix' | 'stepAt'>, arm: ScheduleArm, sense: { direction: 'lower' | 'higher'; threshold: number; expression: string; value: (m: Readonly<Record<string, number>>) => number }): FeedbackFn {
   const binary = (v: number) => binaryLabel(v, sense.direction, sense.threshold);
   if (config.mix === 'raw') {
     // The shipped channels, graded in metric units.
-    const channel = createChannel(arm === 'graded' ? 'graded' : arm === 'binary' ? 'binary' : { kind: 'scheduled', schedule: arm, stepAt: config.stepAt });
-    return (v, c) => channel.feedback(v, sense, { taskKey: c.taskKey, progress: c.progress, rng: c.rng });
+    return channelFeedback(armChannel(config, arm), sense);
   }
   const graded = (v: number) => sameScaleGraded(v, sense.threshold);
   if (arm === 'graded') return (v) => graded(v);

@@ -15,6 +15,8 @@ import { Stream } from '../core/rng.ts';
 import type { EpisodeSpec } from '../core/runtime.ts';
 import type { BatchRunner } from '../core/checkWorld.ts';
 import type { AnyWorld, Consequence, TaskBase } from '../core/types.ts';
+import type { FeedbackChannel } from '../feedback/channels.ts';
+import type { MetricSense } from '../metrics/index.ts';
 import { createLearner } from '../learners/registry.ts';
 import type { Experience, FeedbackInfo, LearnerEnv } from '../learners/types.ts';
 import { EVAL_EPISODE_BASE, trainSuite, type SuiteTask } from './training-loop.ts';
@@ -45,6 +47,19 @@ export interface StudyRunSpec {
   readonly signal?: AbortSignal;
   /** Also roll out on this many probe tasks (the world's shifted split) at every budget; experimenter only. */
   readonly probeTasks?: number;
+}
+
+/** The training fields a study's config shares with `StudyRunSpec` (mirage, schedule and refute's re-run). */
+export type StudyTrainingFields = Pick<StudyRunSpec, 'learner' | 'learnerConfig' | 'episodes' | 'roundSize' | 'trainTasks' | 'evalTasks'>;
+
+/** The training fields of a study config, copied once so every study passes the same six to `runStudy`. */
+export function studyConfigOf(config: StudyTrainingFields): StudyTrainingFields {
+  return { learner: config.learner, learnerConfig: config.learnerConfig, episodes: config.episodes, roundSize: config.roundSize, trainTasks: config.trainTasks, evalTasks: config.evalTasks };
+}
+
+/** A shipped channel as a study's feedback function (the context fields the channel reads). */
+export function channelFeedback(channel: FeedbackChannel, sense: MetricSense): FeedbackFn {
+  return (v, c) => channel.feedback(v, sense, { taskKey: c.taskKey, progress: c.progress, rng: c.rng });
 }
 
 /**

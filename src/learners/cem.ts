@@ -72,6 +72,16 @@ export function basisSize(d: number, basis: CemConfig['basis']): number {
 
 const key = (features: readonly number[], action: readonly number[]): string => `${features.join(',')}|${action.join(',')}`;
 
+/** Mean and population sd of column `i` of the rows (the normaliser's statistics and the elite's fit). */
+function columnMeanSd(rows: readonly ArrayLike<number>[], i: number): { m: number; sd: number } {
+  let m = 0;
+  for (const r of rows) m += r[i] as number;
+  m /= rows.length;
+  let v = 0;
+  for (const r of rows) v += ((r[i] as number) - m) ** 2;
+  return { m, sd: Math.sqrt(v / rows.length) };
+}
+
 /** The contextual CEM learner (see the module doc). */
 export class CemLearner implements Learner {
   readonly family = 'cem';
@@ -126,12 +136,7 @@ export class CemLearner implements Learner {
     const offset = new Float64Array(d);
     const scale = new Float64Array(d);
     for (let i = 0; i < d; i++) {
-      let m = 0;
-      for (const r of rows) m += r[i] as number;
-      m /= rows.length;
-      let v = 0;
-      for (const r of rows) v += ((r[i] as number) - m) ** 2;
-      const sd = Math.sqrt(v / rows.length);
+      const { m, sd } = columnMeanSd(rows, i);
       offset[i] = m;
       // A feature constant in the first batch carries nothing yet: it maps to 0.
       scale[i] = sd > 1e-12 * Math.max(1, Math.abs(m)) ? 1 / sd : 0;
@@ -204,12 +209,7 @@ export class CemLearner implements Learner {
     const s = this.config.smoothing;
     const floor = 2 * this.config.minStd;
     for (let d = 0; d < this.mean.length; d++) {
-      let m = 0;
-      for (const t of elite) m += t[d] as number;
-      m /= elite.length;
-      let v = 0;
-      for (const t of elite) v += ((t[d] as number) - m) ** 2;
-      const sd = Math.sqrt(v / elite.length);
+      const { m, sd } = columnMeanSd(elite, d);
       this.mean[d] = s * (this.mean[d] as number) + (1 - s) * m;
       this.std[d] = Math.max(floor, s * (this.std[d] as number) + (1 - s) * sd);
     }

@@ -5,7 +5,7 @@
 // must be on the same rollouts, the learner improving, shards merging into the unsharded run.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Stream } from '../../src/core/rng.ts';
-import { combineMirage, maxStepShare, mirageBudgets, mirageConfigSchema, mirageExperiment, mirageResultsSchema, type MirageResults, type SeedCurve } from '../../src/experiments/mirage.ts';
+import { combineMirage, evenProgressBudgets, maxStepShare, mirageBudgets, PILOT_SEED_OFFSET, mirageConfigSchema, mirageExperiment, mirageResultsSchema, type MirageResults, type SeedCurve } from '../../src/experiments/mirage.ts';
 import { getExperiment } from '../../src/experiments/registry.ts';
 import { initTfNode } from '../../src/learners/tf-node.ts';
 import { inProcessRunner } from '../../src/runs/in-process.ts';
@@ -16,8 +16,7 @@ import { startRun, type RunHost } from '../../src/runs/runner.ts';
 import { MemorySink } from '../../src/runs/sink.ts';
 
 /** Synthetic seeds: per-target hit probability p(i) at point i; `correlated` = one coin per task for all k throws. */
-function synthetic(config: ReturnType<typeof mirageConfigSchema.parse>, p: (i: number) => number, correlated: boolean): SeedCurve[] {
-  const budgets = mirageBudgets(config);
+function synthetic(config: ReturnType<typeof mirageConfigSchema.parse>, p: (i: number) => number, correlated: boolean, budgets: readonly number[] = mirageBudgets(config)): SeedCurve[] {
   return Array.from({ length: config.seeds }, (_, s) => {
     const rng = new Stream([99, s, correlated ? 'c' : 'i']);
     return {
@@ -34,12 +33,13 @@ function synthetic(config: ReturnType<typeof mirageConfigSchema.parse>, p: (i: n
         }
         return { scale, hits, allHit: hits.map((h) => (h === config.k ? 1 : 0)), error: hits.map((h) => 1 - h / config.k) };
       }),
+      pilot: null,
     };
   });
 }
 
 describe('mirage statistics on synthetic rollouts', () => {
-  const config = mirageConfigSchema.parse({ seeds: 5, evalTasks: 200, episodes: 6400, points: 8, resamples: 300 });
+  const config = mirageConfigSchema.parse({ seeds: 5, evalTasks: 200, episodes: 6400, points: 8, resamples: 300, spacing: 'log' });
   // Per-target rate rising linearly in the point index: a smooth ability, no jump in it.
   const p = (i: number) => 0.2 + (0.75 * i) / 7;
 
@@ -94,6 +94,52 @@ describe('mirage statistics on synthetic rollouts', () => {
   });
 });
 
+describe('even-progress spacing', () => {
+  const config = mirageConfigSchema.parse({ seeds: 5, evalTasks: 200, episodes: 6400, points: 8, resamples: 300 });
+  // An ability like the learner's: at chance (0.2) for the first few hundred episodes, then a
+  // logistic rise in log budget to ~0.9 (the shape docs/studies/mirage.md measured).
+  const ability = (b: number) => 0.2 + 0.7 / (1 + Math.exp(-3 * (Math.log(b) - Math.log(1300))));
+  const pilotAt = mirageBudgets({ ...config, points: 16 });
+  const pilot = pilotAt.map((scale) => ({ scale, perTargetHit: ability(scale) }));
+
+  it('places budgets where the pilot reached evenly spaced per-target rates, on whole rounds, first and last kept', () => {
+    const { budgets, levels } = evenProgressBudgets(pilot, config);
+    expect(budgets).toHaveLength(8);
+    expect([budgets[0], budgets[7]]).toEqual([pilotAt[0], 6400]);
+    expect(levels[0]).toBeCloseTo(ability(pilotAt[0]!), 12);
+    expect(levels[7]).toBeCloseTo(ability(6400), 12);
+    for (let i = 1; i < 8; i++) {
+      expect(budgets[i]! % 64 === 0 || budgets[i] === 6400).toBe(true);
+      expect(budgets[i]!).toBeGreaterThan(budgets[i - 1]!);
+    }
+    // The pilot's rate at each inner budget is its level, up to the interpolation between 16
+    // pilot points and rounding to a 64-episode round: 0.03 is a quarter of one level step (~0.11).
+    for (let i = 1; i < 7; i++) expect(Math.abs(ability(budgets[i]!) - levels[i]!)).toBeLessThan(0.03);
+  });
+
+  it('on an S-shaped ability, log spacing puts the rise in one step; even-progress spreads it and leaves the jump to the metric', () => {
+    const pAt = (budgets: readonly number[]) => (i: number) => ability(budgets[i]!);
+    const logB = mirageBudgets(config);
+    const evenB = evenProgressBudgets(pilot, config).budgets;
+    const log = combineMirage({ ...config, spacing: 'log' }, synthetic(config, pAt(logB), false, logB));
+    const even = combineMirage(config, synthetic(config, pAt(evenB), false, evenB));
+    // Seven even steps of the ability give shares near 1/7 ≈ 0.14; 0.22 leaves room for sampling
+    // noise (200 tasks × 5 seeds per point). Log spacing concentrates ≥ 0.3 in its steepest step.
+    expect(log.shape.perTargetMaxStepShare!).toBeGreaterThan(0.3);
+    expect(even.shape.perTargetMaxStepShare!).toBeLessThan(0.22);
+    // Noise-free, p^5 of an even rise from 0.2 to 0.89 puts 0.44 of its rise in the last step
+    // against per-target's 1/7: ratio 3.1. Sampling noise raises per-target's largest step (here
+    // 2.2 against log spacing's 1.3); 1.8 and a gap of 0.5 fail if the spacing stops evening it out.
+    expect(even.shape.stepShareRatio!).toBeGreaterThan(1.8);
+    expect(even.shape.stepShareRatio!).toBeGreaterThan(log.shape.stepShareRatio! + 0.5);
+  });
+
+  it('a pilot that never rises says nothing about where learning happens: log spacing', () => {
+    const flat = pilotAt.map((scale) => ({ scale, perTargetHit: 0.2 }));
+    expect(evenProgressBudgets(flat, config)).toEqual({ budgets: mirageBudgets(config), levels: [] });
+  });
+});
+
 describe('mirage on real rollouts (tiny)', () => {
   const provenance: Provenance = makeProvenance({ mirageLab: '0.1.0', packages: {}, runtime: 'test', backend: 'wasm' });
   let tick = 0;
@@ -113,7 +159,11 @@ describe('mirage on real rollouts (tiny)', () => {
     const r = mirageResultsSchema.parse(out.results) as MirageResults;
     expect(r.axis).toMatch(/training budget/);
     expect(r.seeds).toEqual([3, 4]);
-    expect(r.points.map((p) => p.scale)).toEqual(mirageBudgets(config));
+    // The pilot is a learner of its own seed, scored at its log-spaced budgets; the sweep's budgets are where it reached its levels.
+    expect(r.spacing).toBe('even-progress');
+    expect(r.pilot?.seed).toBe(3 + PILOT_SEED_OFFSET);
+    expect(r.pilot?.points.map((p) => p.scale)).toEqual(mirageBudgets({ ...config, points: config.pilotPoints }));
+    expect(r.points.map((p) => p.scale)).toEqual(evenProgressBudgets(r.pilot!.points, config).budgets);
     for (const p of r.points) {
       // Same rollouts: all k hit ⇒ each hit, so allHit ≤ perTarget^1 on every task.
       expect(p.allHit).toBeLessThanOrEqual(p.perTargetHit + 1e-12);

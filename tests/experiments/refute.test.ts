@@ -16,7 +16,7 @@ import { inProcessRunner } from '../../src/runs/in-process.ts';
 const ctx = (): RunContext => ({ batch: inProcessRunner(), workers: 1, signal: new AbortController().signal });
 
 function mirageResult(correlated: boolean) {
-  const config = mirageConfigSchema.parse({ seeds: 4, evalTasks: 200, episodes: 6400, points: 8, resamples: 300 });
+  const config = mirageConfigSchema.parse({ seeds: 4, evalTasks: 200, episodes: 6400, points: 8, resamples: 300, spacing: 'log' });
   const p = (i: number) => (correlated ? (i < 5 ? 0.02 : 0.3 + 0.3 * (i - 5)) : 0.2 + (0.75 * i) / 7);
   const cells: SeedCurve[] = Array.from({ length: config.seeds }, (_, s) => {
     const rng = new Stream([5, s]);
@@ -31,6 +31,7 @@ function mirageResult(correlated: boolean) {
         });
         return { scale, hits, allHit: hits.map((h) => (h === config.k ? 1 : 0)), error: hits.map((h) => 1 - h / config.k) };
       }),
+      pilot: null,
     };
   });
   return { config, results: combineMirage(config, cells) };
