@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 // The app (index.html → src/ui/main.ts) and the browser test pages. `base: './'` makes every
@@ -20,6 +21,9 @@ const own = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 
 export default defineConfig({
   base: './',
+  // The workers' tfjs: core, the wasm and cpu backends and layers' initialisers, without the
+  // union package's WebGL backend, tfjs-data and converter (src/ui/run/tfjs-page.ts says why).
+  resolve: { alias: [{ find: /^@tensorflow\/tfjs$/, replacement: fileURLToPath(new URL('./src/ui/run/tfjs-page.ts', import.meta.url)) }] },
   worker: { format: 'es' },
   define: { __MIRAGE_BUILD__: JSON.stringify({ mirageLab: own.version, packages: Object.fromEntries(RESULT_PACKAGES.map((n) => [n, version(n)])) }) },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },

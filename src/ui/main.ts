@@ -53,6 +53,8 @@ let runStatus = 'starting';
 let metricInForce = '';
 let runStartedAt = 0;
 let lastRun: Settings = structuredClone(settings);
+/** The page's runs wait between batches while a lesson's prediction runs (classroom `hold`). */
+let held = false;
 const verdicts = { adopted: 0, rejected: 0, 'no-evidence': 0 };
 /** Worker replacements after crashes, per role (shown in the status line). */
 const notes: string[] = [];
@@ -75,7 +77,7 @@ function showIgnored(ignored: string[]): void {
 }
 
 function setStatus(): void {
-  $('status').textContent = `${runStatus} · generation ${generations}/${String(settings.generations)} · metric in force: ${metricInForce || '…'}${notes.length ? ` · ${notes.join(' · ')}` : ''}`;
+  $('status').textContent = `${runStatus}${held ? ' (waiting while the prediction runs)' : ''} · generation ${generations}/${String(settings.generations)} · metric in force: ${metricInForce || '…'}${notes.length ? ` · ${notes.join(' · ')}` : ''}`;
 }
 
 function writeUrl(): void {
@@ -133,14 +135,22 @@ function emergenceConfig(s: Settings): Record<string, unknown> {
 interface RunSlot {
   readonly role: 'evolve' | 'emergence';
   worker: Worker | undefined;
+  /** Whether the worker has been sent its run (the emergence worker waits for the views to move). */
+  started: boolean;
   crashes: number;
 }
-const slots: Record<RunSlot['role'], RunSlot> = { evolve: { role: 'evolve', worker: undefined, crashes: 0 }, emergence: { role: 'emergence', worker: undefined, crashes: 0 } };
+const slots: Record<RunSlot['role'], RunSlot> = { evolve: { role: 'evolve', worker: undefined, started: false, crashes: 0 }, emergence: { role: 'emergence', worker: undefined, started: false, crashes: 0 } };
 /** Pending record exports, by role. */
 const exports = new Map<string, (text: string) => void>();
 
-function launch(slot: RunSlot): void {
+/**
+ * Creates the role's worker; `begin` sends it its run now. Creating a worker costs this thread
+ * 100+ ms under load here, so both are created when a run starts (the page is busy then anyway),
+ * and the emergence run is only sent later, once the views move.
+ */
+function launch(slot: RunSlot, begin = true): void {
   slot.worker?.terminate();
+  slot.started = false;
   const w = new Worker(new URL('./run/lab.worker.ts', import.meta.url), { type: 'module', name: 'run' });
   slot.worker = w;
   const evolve = slot.role === 'evolve';
@@ -158,7 +168,7 @@ function launch(slot: RunSlot): void {
       perf.firstAttemptMs ??= performance.now();
       grid.push(m.attempts);
       // The emergence run starts once the views move: at start-up the two runs would compete for the cores.
-      if (!slots.emergence.worker && slots.emergence.crashes === 0) launch(slots.emergence);
+      if (!slots.emergence.started && slots.emergence.crashes === 0) beginRun(slots.emergence);
     } else if (m.type === 'finished') {
       if (evolve) runStatus = `finished: ${m.key}`;
       setStatus();
@@ -172,9 +182,19 @@ function launch(slot: RunSlot): void {
     ev.preventDefault();
     crashed(slot, ev.message);
   };
-  const start: RunIn = evolve
-    ? { type: 'start', experiment: 'evolve', config: evolveConfig(settings), charts: charts.port(), source: 'evolve', viewTasks: VIEW_TASKS }
-    : { type: 'start', experiment: 'train', config: emergenceConfig(settings), charts: charts.port(), source: 'emergence' };
+  if (held) w.postMessage({ type: 'hold', held } satisfies RunIn);
+  if (begin) beginRun(slot);
+}
+
+/** Sends the slot's worker its run with the current settings. */
+function beginRun(slot: RunSlot): void {
+  const w = slot.worker;
+  if (!w || slot.started) return;
+  slot.started = true;
+  const start: RunIn =
+    slot.role === 'evolve'
+      ? { type: 'start', experiment: 'evolve', config: evolveConfig(settings), charts: charts.port(), source: 'evolve', viewTasks: VIEW_TASKS }
+      : { type: 'start', experiment: 'train', config: emergenceConfig(settings), charts: charts.port(), source: 'emergence' };
   w.postMessage(start, start.charts ? [start.charts] : []);
 }
 
@@ -197,6 +217,7 @@ function startRun(): void {
     slot.worker = undefined;
   }
   launch(slots.evolve);
+  launch(slots.emergence, false);
   setStatus();
 }
 
@@ -264,7 +285,7 @@ function rebuildPanel(): void {
 /** The run record of a role, as the CLI writes run.jsonl (header, events, checksums). */
 function exportRecord(role: RunSlot['role']): Promise<string> {
   const w = slots[role].worker;
-  if (!w) return Promise.reject(new Error(`no ${role} run`));
+  if (!w || !slots[role].started) return Promise.reject(new Error(`no ${role} run`));
   return new Promise<string>((resolve) => {
     exports.set(role, (text) => {
       exports.delete(role);
@@ -306,7 +327,9 @@ async function main(): Promise<void> {
   startRun();
   const name = await grid.init(choice, { offscreen: settings.viewThread !== 'page' });
   rendererName = name;
+  // The GPU string is long (ANGLE, Vulkan, driver): in the tooltip, not the status line.
   $('renderer').textContent = `renderer: ${name} on the ${grid.thread} — ${choice.reason}`;
+  $('renderer').title = `WebGL renderer reported by the browser: ${choice.gpu}`;
   document.addEventListener('keydown', (ev) => {
     if (ev.target instanceof HTMLTextAreaElement || ev.target instanceof HTMLInputElement) return;
     if (ev.key === ' ') {
@@ -348,6 +371,12 @@ const api = {
     settings[key] = value;
     panel?.refresh();
     onChanged(key);
+  },
+  /** Holds the page's runs between batches (true) or lets them go on (false): a lesson's prediction gets the machine first. */
+  hold: (on: boolean) => {
+    held = on;
+    for (const slot of Object.values(slots)) slot.worker?.postMessage({ type: 'hold', held: on } satisfies RunIn);
+    setStatus();
   },
   chartSvg: (id: string) => charts.svg(id),
   chartPng: (id: string) => charts.pngDataUrl(id),

@@ -16,7 +16,7 @@ import { createNodePool } from '../../../workers/node-pool.ts';
 import { parseOption, wholeNumber } from '../input.ts';
 import { parseWorkers, workersOption } from '../shared.ts';
 import type { CliCommand } from '../command.ts';
-import { registerBenchUi } from './bench-ui.ts';
+import { registerBenchClassroom, registerBenchUi } from './bench-ui.ts';
 
 export const bench: CliCommand = {
   name: 'bench',
@@ -98,7 +98,8 @@ export const bench: CliCommand = {
         }
       });
 
-    // The app's benchmark lives in its own file (bench-ui.ts).
+    // The app's benchmarks live in their own file (bench-ui.ts).
     registerBenchUi(cmd, io);
+    registerBenchClassroom(cmd, io);
   },
 };

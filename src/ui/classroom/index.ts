@@ -7,7 +7,6 @@
  * Classroom mode is on when the link names a lesson or hides/locks controls; the plain app gets
  * the lesson list and the saved-runs panel only.
  */
-import qrcode from 'qrcode-generator';
 import type { ExperimentEvent } from '../../experiments/types.ts';
 import { reveal as computeReveal, seriesValues, type Reveal } from '../../lessons/outcome.ts';
 import { resolveRun, SERIES, stepSettings } from '../../lessons/run-config.ts';
@@ -27,6 +26,8 @@ export interface AppHooks {
   set(key: string, value: unknown): void;
   /** The app's state; `renderer` is set once its views (and their Space handler) are up. */
   state?(): { renderer?: string | null };
+  /** Holds the app's own runs while a prediction's runs use the machine (true), or releases them. */
+  hold?(on: boolean): void;
 }
 
 const classroom: ClassroomState = { lesson: null, step: 0, hide: [], lock: [] };
@@ -47,6 +48,17 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
   const e = Object.assign(document.createElement(tag), props);
   e.append(...kids);
   return e;
+};
+
+/** Column headings a class can read, with the series name the docs and the CLI use in brackets. */
+const COLUMN_NAMES: Record<string, string> = {
+  'groundTruth/proxy': 'score (proxy)',
+  'groundTruth/anchorGt': 'real success (anchorGt)',
+  'groundTruth/probeGt': 'on shifted tasks (probeGt)',
+  'disagreement/disagreement': 'metric vs real goal (disagreement)',
+  'groundTruth/gtPassRate': 'real success (gtPassRate)',
+  'metric/metric': 'metric (mean)',
+  'bitsPerFeedback/bitsPerFeedback': 'bits per feedback',
 };
 
 /** One prediction as recorded. */
@@ -191,12 +203,15 @@ export function mountClassroom(app: AppHooks): void {
       copied.textContent = 'Select the link above and copy it.';
     }
   });
-  qrButton.addEventListener('click', () => {
+  qrButton.addEventListener('click', () => void toggleQr());
+  // The QR encoder loads on first use: most visits never open it.
+  const toggleQr = async (): Promise<void> => {
     writeUrl();
     const open = qrBox.hidden;
     qrBox.hidden = !open;
     qrButton.setAttribute('aria-expanded', String(open));
     if (!open) return;
+    const { default: qrcode } = await import('qrcode-generator');
     const qr = qrcode(0, 'M');
     qr.addData(location.href);
     qr.make();
@@ -204,7 +219,7 @@ export function mountClassroom(app: AppHooks): void {
     const svg = qrBox.querySelector('svg');
     svg?.setAttribute('role', 'img');
     svg?.setAttribute('aria-label', 'QR code of the link to this step');
-  });
+  };
   const helpButton = el('button', { type: 'button', id: 'help-button', textContent: 'Keyboard help (?)' });
   helpButton.addEventListener('click', openHelp);
   const share = el('div', { className: 'share' }, linkLabel, linkBox, copy, qrButton, helpButton, copied, qrBox);
@@ -273,7 +288,7 @@ export function mountClassroom(app: AppHooks): void {
     const table = el('table', { className: 'results-table' }, el('caption', {}, 'Results so far (last value of each curve)'));
     const cols = [...new Set(p.runs.flatMap((r) => SERIES[r.experiment]))].filter((s) => !s.startsWith('bitsPerFeedback') || p.runs.some((r) => r.experiment === 'train'));
     const head = el('tr', {}, el('th', { scope: 'col' }, 'Run'));
-    for (const c of cols) head.append(el('th', { scope: 'col' }, c.split('/')[1] ?? c));
+    for (const c of cols) head.append(el('th', { scope: 'col' }, COLUMN_NAMES[c] ?? c.split('/')[1] ?? c));
     const body = el('tbody');
     p.runs.forEach((r, j) => {
       const tr = el('tr', {}, el('th', { scope: 'row' }, r.label ?? `run ${j + 1}`));
@@ -328,6 +343,9 @@ export function mountClassroom(app: AppHooks): void {
     statusLine(`Prediction recorded: “${predicted?.text ?? pr.choice}”. Running ${p.runs.length} small run${p.runs.length > 1 ? 's' : ''}…`);
     const here = (): boolean => lesson?.steps[classroom.step]?.id === step.id;
     void runs.askPersist();
+    // The class waits for this answer: the views' runs wait between batches until it is in
+    // (on 2 cores they took most of the machine, and the first result 10–47 s).
+    app.hold?.(true);
     try {
       for (const [j, spec] of p.runs.entries()) {
         const rr = resolveRun(lesson, classroom.step, spec, app.settings());
@@ -360,6 +378,8 @@ export function mountClassroom(app: AppHooks): void {
       pr.error = err instanceof Error ? err.message : String(err);
       if (here()) statusLine(`The run failed: ${pr.error}`);
       if (button) button.disabled = false;
+    } finally {
+      if (!predictions.some((x) => !x.done && x.error === null)) app.hold?.(false);
     }
     void runs.refresh();
   }
@@ -456,8 +476,9 @@ export function mountClassroom(app: AppHooks): void {
   requestAnimationFrame(() => {
     readyMs = performance.now();
   });
-  // A lesson with a question: start the record worker once the step is on screen, so the first result after a prediction comes sooner.
-  if (lesson?.steps.some((s) => s.predict)) setTimeout(() => recorder.warm(), 1500);
+  // A lesson with a question: start the record worker (its script, tfjs and WASM) as soon as the
+  // step is on screen, so a student who answers at once does not wait for it.
+  if (lesson?.steps.some((s) => s.predict)) requestAnimationFrame(() => setTimeout(() => recorder.warm(), 0));
 
   /** What the browser tests read (plain data only). */
   const api = {

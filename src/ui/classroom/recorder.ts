@@ -41,7 +41,7 @@ export class Recorder {
 
   private get w(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(new URL('./record.worker.ts', import.meta.url), { type: 'module', name: 'record' });
+    const w = new Worker(new URL('../run/lab.worker.ts', import.meta.url), { type: 'module', name: 'record' });
     w.onmessage = (ev: MessageEvent<RecordOut>) => this.receive(ev.data);
     w.onerror = (ev) => {
       for (const [id, p] of this.pending) {

@@ -35,8 +35,12 @@ export interface RunStart {
   readonly viewTasks?: number;
 }
 
-/** `crash`: fault injection for the supervision test (the worker throws an uncaught error). */
-export type RunIn = RunStart | { readonly type: 'export' } | { readonly type: 'crash' };
+/**
+ * `hold`: the run waits between batches while `held` (a lesson's prediction runs first; results
+ * do not change, only when they come). `crash`: fault injection for the supervision test (the
+ * worker throws an uncaught error).
+ */
+export type RunIn = RunStart | { readonly type: 'export' } | { readonly type: 'hold'; readonly held: boolean } | { readonly type: 'crash' };
 
 /** A gate decision as the lineage list shows it. */
 export interface LineageItem {

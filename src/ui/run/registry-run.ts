@@ -28,10 +28,14 @@ const sink: RecordSink = {
   close: () => undefined,
 };
 
+/** While true the run waits after its current batch (a lesson's prediction has the machine). */
+let held = false;
+let release: (() => void)[] = [];
+
 /**
  * In-process physics that lets the worker's event loop run after every batch: without it a run
- * is one long chain of microtasks and the page's messages (export, crash) wait for its end.
- * The results are the in-process runner's, unchanged.
+ * is one long chain of microtasks and the page's messages (export, crash, hold) wait for its end.
+ * A held run waits here, between batches. The results are the in-process runner's, unchanged.
  */
 function yieldingRunner(inner: BatchRunner): BatchRunner {
   const channel = new MessageChannel();
@@ -46,6 +50,7 @@ function yieldingRunner(inner: BatchRunner): BatchRunner {
     async runBatch(req) {
       const r = await inner.runBatch(req);
       await macrotask();
+      while (held) await new Promise<void>((resolve) => release.push(resolve));
       return r;
     },
     close: () => inner.close(),
@@ -175,6 +180,15 @@ export function onRunMessage(ev: MessageEvent<RunIn>): void {
   const m = ev.data;
   if (m.type === 'export') {
     post({ type: 'record', text: lines.join('') });
+    return;
+  }
+  if (m.type === 'hold') {
+    held = m.held;
+    if (!held) {
+      const waiting = release;
+      release = [];
+      for (const r of waiting) r();
+    }
     return;
   }
   if (m.type === 'crash') {

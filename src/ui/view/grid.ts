@@ -261,7 +261,8 @@ export class ViewGrid {
       const b = c.view?.bounds ?? { x0: 0, x1: 1, y0: 0, y1: 1 };
       const pad = 4;
       c.k = Math.min((cw - 2 * pad) / (b.x1 - b.x0), (ch - 2 * pad - 10) / (b.y1 - b.y0));
-      c.ox = pad - b.x0 * c.k;
+      // Centred across the cell: a wide, short cell (a lesson's smaller stage) left the world hugging its left edge.
+      c.ox = pad + (cw - 2 * pad - (b.x1 - b.x0) * c.k) / 2 - b.x0 * c.k;
       c.oy = ch - pad + b.y0 * c.k;
       this.drawStatics(c);
       this.drawGhosts(c);

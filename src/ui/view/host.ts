@@ -12,6 +12,8 @@ import type { Playback, ViewIn, ViewOut, ViewStats } from './protocol.ts';
 export interface RendererChoice {
   readonly preference: 'webgl' | 'canvas';
   readonly reason: string;
+  /** What the browser reports as its WebGL renderer ('no WebGL' without one). */
+  readonly gpu: string;
 }
 
 /** Picks canvas on software WebGL (SwiftShader, llvmpipe) or without WebGL, WebGL on a GPU; `override` wins. */
@@ -28,10 +30,11 @@ export function chooseRenderer(override: string): RendererChoice {
   } catch {
     gpu = 'no WebGL';
   }
-  if (override === 'webgl' || override === 'canvas') return { preference: override, reason: `renderer=${override} in the URL (GPU: ${gpu})` };
-  if (gpu === 'no WebGL') return { preference: 'canvas', reason: 'no WebGL: canvas fallback' };
-  if (/swiftshader|llvmpipe|softpipe|software|lavapipe/i.test(gpu)) return { preference: 'canvas', reason: `software WebGL (${gpu}): canvas is faster` };
-  return { preference: 'webgl', reason: `GPU: ${gpu}` };
+  const software = /swiftshader|llvmpipe|softpipe|software|lavapipe/i.test(gpu);
+  if (override === 'webgl' || override === 'canvas') return { preference: override, reason: `renderer=${override} in the URL${software ? ' (software WebGL)' : ''}`, gpu };
+  if (gpu === 'no WebGL') return { preference: 'canvas', reason: 'no WebGL: canvas fallback', gpu };
+  if (software) return { preference: 'canvas', reason: 'software WebGL: canvas is faster', gpu };
+  return { preference: 'webgl', reason: 'a GPU', gpu };
 }
 
 /** The views as the page sees them, wherever the grid runs. */
@@ -44,6 +47,8 @@ export class ViewHost {
   private learners = 0;
   private tasks = 0;
   private zoomed = -1;
+  /** The stage's drawing size, measured at start and on resize only: reading it on every new run forced a layout of the page (60+ ms under load). */
+  private box = { width: 1, height: 1 };
   /** Where the grid runs: 'view worker' (OffscreenCanvas) or 'page thread'. */
   thread = '';
   /** Called when the shown cycle has played and the next is wanted. */
@@ -51,10 +56,17 @@ export class ViewHost {
   /** Called when the view worker fails. */
   onError: (message: string) => void = () => undefined;
 
+  /** Says what the empty stage is waiting for, until the first attempts arrive (a loaded machine takes seconds). */
+  private readonly note = document.createElement('p');
+
   constructor(
     private readonly parent: HTMLElement,
     private readonly playback: Playback,
-  ) {}
+  ) {
+    this.note.className = 'stage-note';
+    this.note.textContent = 'Starting the run: the learners’ first throws appear here in a few seconds.';
+    parent.append(this.note);
+  }
 
   /** Starts the grid; returns the pixi renderer's name. */
   async init(choice: RendererChoice, opts: { offscreen: boolean }): Promise<string> {
@@ -62,7 +74,8 @@ export class ViewHost {
     this.captions.className = 'view-captions';
     this.captions.setAttribute('aria-hidden', 'true');
     this.parent.append(this.canvas, this.captions);
-    const { width, height } = this.size();
+    this.box = this.measure();
+    const { width, height } = this.box;
     const resolution = Math.min(2, window.devicePixelRatio || 1);
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${height}px`;
@@ -107,13 +120,18 @@ export class ViewHost {
   }
 
   private size(): { width: number; height: number } {
+    return this.box;
+  }
+
+  private measure(): { width: number; height: number } {
     const r = this.parent.getBoundingClientRect();
     // The stage's border is not drawing area.
     return { width: Math.max(1, Math.floor(r.width - 2)), height: Math.max(1, Math.floor(r.height - 2)) };
   }
 
   private resized(): void {
-    const { width, height } = this.size();
+    this.box = this.measure();
+    const { width, height } = this.box;
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${height}px`;
     if (this.grid) this.grid.resize(width, height);
@@ -141,6 +159,7 @@ export class ViewHost {
 
   /** The next attempts (their typed arrays are transferred to the view worker). */
   push(attempts: Attempt[]): void {
+    this.note.remove();
     if (this.grid) {
       this.grid.push(attempts);
       return;

@@ -1,11 +1,9 @@
 /**
- * The record worker: runs an experiment (or resumes a stored one) through the run layer into the
+ * The record role of the lab worker (../run/lab.worker.ts, started with the name `record`): runs an experiment (or resumes a stored one) through the run layer into the
  * IndexedDB store — the same runner, record format and content hash as `mirage-lab run` — and
  * posts every event to the page. Physics runs in this worker (in process), so a lesson's run
  * never competes with the views' workers for messages.
  */
-// First: the deterministic Math before any world module is evaluated (runs replay in Node).
-import '../run/install-math.ts';
 import { getExperiment } from '../../experiments/registry.ts';
 import type { ExperimentEvent } from '../../experiments/types.ts';
 import { inProcessRunner } from '../../runs/in-process.ts';
@@ -49,8 +47,9 @@ async function handle(m: RecordIn): Promise<void> {
   post({ type: 'done', id: m.id, status: outcome.status, contentHash: outcome.contentHash, memoryOnly: sink.memoryOnly, text: sink.memoryOnly ? sink.text : null });
 }
 
-(self as unknown as Worker).onmessage = (ev: MessageEvent<RecordIn>) => {
+/** The record role's message handler. */
+export function onRecordMessage(ev: MessageEvent<RecordIn>): void {
   const m = ev.data;
   // One run at a time, in order: runs of a step share the machine with the views.
   queue = queue.then(() => handle(m)).catch((err: unknown) => post({ type: 'error', id: m.id, message: err instanceof Error ? err.message : String(err) }));
-};
+}
