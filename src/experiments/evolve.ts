@@ -114,7 +114,7 @@ export const evolveConfigSchema = z.strictObject({
   anchorBudget: int(0, 1_000_000).optional().describe('Ground-truth verdicts the safeguard may buy per generation (default 24 + 4 × anchorTasks: the agreement sample, two rows for re-validation, two for a proposal).'),
   anchorBudgetTotal: int(0, 100_000_000).optional().describe('Ground-truth verdicts the safeguard may buy over the whole run (each generation gets at most what is left; default: no run limit).'),
   heldOutTasks: int(1, 10_000).default(48).describe('Held-out train-distribution tasks (never trained on, never anchors) on which gtLoss and bias are measured.'),
-  gtLoss: z.boolean().default(true).describe('Measure gtLoss and bias: trains two reference populations (ground-truth metric, designer metric) with the same budget, once per configuration (cached).'),
+  gtLoss: z.boolean().default(true).describe('Measure gtLoss and bias: trains two reference populations (ground-truth metric, designer metric) with the same budget alongside the generations, once per configuration (cached).'),
   steering: z.number().min(0).max(10).default(1).describe("Weight of the gate's past verdicts in the meta-agent's proposals (0 = unsteered: the self-flattering preference alone)."),
   probeTasks: int(1, 10_000).default(48).describe('Probe tasks (held out and shifted; reported only).'),
   trainTasks: int(1, 100_000).default(128).describe('Train tasks (learners see them).'),
