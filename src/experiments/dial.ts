@@ -15,15 +15,19 @@
  * - **drift**: how far the adopted metric's disagreement rose above the lowest it reached so far.
  *
  * The reference curves depend on (world, params, seed, learner, budget, suites, metric, channel)
- * only — not on α, the safeguard or the anchor budget — so they are computed once per run
- * configuration and cached (`referenceCurve`): a drift sweep trains them once per seed, not once
- * per cell. The reference members use the same slots, seeds and streams as the system's members
- * (common random numbers): at generation 0 a system member and its reference twin differ only by
- * the metric they learn from.
+ * only — not on α, the safeguard or the anchor budget — so each configuration has one trainer,
+ * cached (`referenceTrainer`): a drift sweep trains them once per seed, not once per cell. They
+ * are trained alongside the run, generation by generation, in the same batch as the system's
+ * members (a run's first generation waits for one reference generation, not for two whole
+ * reference runs); a later run of the same configuration reuses what is trained and extends it.
+ * The reference members use the same slots, seeds and streams as the system's members (common
+ * random numbers): at generation 0 a system member and its reference twin differ only by the
+ * metric they learn from.
  */
 import { goodness } from '../anchors/index.ts';
 import type { MetricDirection, MetricSpec } from '../metrics/index.ts';
 import type { ChannelChoice } from '../meta/index.ts';
+import type { LearnerState } from '../learners/types.ts';
 import type { MemberJob, MemberResult, MemberRunConfig } from './evolve-member.ts';
 import type { JobRunner } from './runner.ts';
 
@@ -49,50 +53,186 @@ export interface ReferenceCurve {
   readonly mean: readonly number[];
 }
 
-// Reference curves by configuration. Bounded: a sweep needs one or two per seed at a time.
-const cache = new Map<string, ReferenceCurve>();
+/** A reference slot between generations: its learner's state (null before its first job) and its channel's state. */
+export interface ReferenceSlot {
+  readonly state: LearnerState | null;
+  readonly channelState: Record<string, number>;
+}
+
+/**
+ * A reference population's training so far, as data: its curve over the generations trained and
+ * its slots' states after the last of them (null when the curve is complete: nothing is left to
+ * train). What a checkpoint carries so a resumed run continues the references where they were.
+ */
+export interface ReferenceProgress {
+  readonly curve: ReferenceCurve;
+  readonly slots: readonly ReferenceSlot[] | null;
+}
+
+const channelName = (channel: ChannelChoice): string => (channel.kind === 'scheduled' ? `scheduled:${channel.schedule ?? 'linear'}` : channel.kind);
+
+/**
+ * A reference population trained generation by generation, beside the system's members: at
+ * generation g the run asks for the reference's jobs of generation g (`claim`) and runs them in
+ * the same batch as its members' jobs, so the pool stays busy and no generation waits for a
+ * whole reference run. One trainer per configuration is shared through the cache: a later run of
+ * the same configuration (another α or budget of a drift sweep) reads the generations already
+ * trained and trains only the ones still missing. Its jobs are exactly the up-front training's
+ * (same slots, seeds, streams, versions), so the curve is bitwise the same, however it is
+ * interleaved.
+ */
+export class ReferenceTrainer {
+  readonly metric: MetricSpec;
+  readonly channel: ChannelChoice;
+  private readonly best: number[] = [];
+  private readonly means: number[] = [];
+  private slots: { state: LearnerState | null; channelState: Record<string, number> }[];
+  /** The generation whose jobs a caller has claimed and not yet absorbed (null: none). */
+  private inFlight: { gen: number; done: Promise<void>; settle: (ok: boolean) => void } | null = null;
+
+  constructor(
+    readonly run: MemberRunConfig,
+    readonly learnerConfig: Record<string, unknown>,
+    metric: MetricSpec,
+    channel: ChannelChoice,
+  ) {
+    if (!(run.heldOutTasks && run.heldOutTasks > 0)) throw new RangeError('a reference population needs held-out tasks (run.heldOutTasks > 0)');
+    this.metric = metric;
+    this.channel = channel;
+    this.slots = Array.from({ length: run.population }, () => ({ state: null, channelState: {} }));
+  }
+
+  /** Generations trained so far. */
+  get trained(): number {
+    return this.best.length;
+  }
+
+  /** Whether every generation of the run is trained. */
+  get complete(): boolean {
+    return this.best.length >= this.run.generations;
+  }
+
+  /** The curve over the generations trained so far (copies). */
+  curve(): ReferenceCurve {
+    return { metric: this.metric, channel: channelName(this.channel), best: [...this.best], mean: [...this.means] };
+  }
+
+  /** The training so far as data (slots null once complete). */
+  progress(): ReferenceProgress {
+    return { curve: this.curve(), slots: this.complete ? null : this.slots.map((s) => ({ state: s.state, channelState: { ...s.channelState } })) };
+  }
+
+  /**
+   * Takes over the training of `progress` when it is further than this trainer (a checkpoint
+   * read into a fresh process). Progress without slot states can only be taken when complete.
+   */
+  adopt(progress: ReferenceProgress): void {
+    const n = progress.curve.best.length;
+    if (this.inFlight || n <= this.trained || n > this.run.generations) return;
+    if (progress.slots === null && n < this.run.generations) return;
+    if (progress.slots !== null && progress.slots.length !== this.run.population) return;
+    this.best.splice(0, this.best.length, ...progress.curve.best);
+    this.means.splice(0, this.means.length, ...progress.curve.mean);
+    if (progress.slots) this.slots = progress.slots.map((s) => ({ state: s.state, channelState: { ...s.channelState } }));
+  }
+
+  /**
+   * The jobs of generation `gen` when the caller is to run them: `gen` is the next generation to
+   * train and nobody else is running it. Otherwise null (already trained, in flight elsewhere, or
+   * earlier generations still missing: `ready` catches up). The caller then runs them and hands
+   * back the results (`absorb`) or reports the failure (`release`).
+   */
+  claim(gen: number): MemberJob[] | null {
+    if (this.inFlight || gen !== this.trained || gen >= this.run.generations) return null;
+    let settle: (ok: boolean) => void = () => {};
+    const done = new Promise<void>((resolve) => {
+      settle = () => resolve();
+    });
+    this.inFlight = { gen, done, settle };
+    const { run, learnerConfig, channel, metric } = this;
+    return this.slots.map((m, slot) => ({ run, slot, gen, version: 0, learnerConfig, state: m.state, channel, channelState: m.channelState, metric }));
+  }
+
+  /** Takes the results of a claimed generation's jobs (in slot order). */
+  absorb(gen: number, results: readonly MemberResult[]): void {
+    if (this.inFlight?.gen !== gen) throw new Error(`reference: generation ${gen} was not claimed`);
+    results.forEach((r, i) => {
+      this.slots[i] = { state: r.state, channelState: r.channelState };
+    });
+    const gts = results.map((r) => r.evaluation.heldOutGt ?? 0);
+    this.best.push(gts[shippedIndex(this.metric.direction, results.map((r) => r.evaluation.values))] as number);
+    this.means.push(gts.reduce((a, b) => a + b, 0) / gts.length);
+    const f = this.inFlight;
+    this.inFlight = null;
+    f.settle(true);
+  }
+
+  /** Gives a claimed generation back after its batch failed (another caller may run it). */
+  release(gen: number): void {
+    if (this.inFlight?.gen !== gen) return;
+    const f = this.inFlight;
+    this.inFlight = null;
+    f.settle(false);
+  }
+
+  /**
+   * Resolves once generation `gen` is trained: waits for another caller's batch, or trains the
+   * missing generations alone through `jobs` (a cold cache after a resume without states, or a
+   * caller that ran ahead of a trainer it shares).
+   */
+  async ready(gen: number, jobs: JobRunner<MemberJob, MemberResult>): Promise<void> {
+    const last = Math.min(gen, this.run.generations - 1);
+    while (this.trained <= last) {
+      if (this.inFlight) {
+        await this.inFlight.done;
+        continue;
+      }
+      const g = this.trained;
+      const batch = this.claim(g) as MemberJob[];
+      let results: MemberResult[];
+      try {
+        results = await jobs.runAll(batch);
+      } catch (err) {
+        this.release(g);
+        throw err;
+      }
+      this.absorb(g, results);
+    }
+  }
+}
+
+// Reference trainers by configuration. Bounded: a sweep needs one or two per seed at a time.
+const cache = new Map<string, ReferenceTrainer>();
 const CACHE_LIMIT = 32;
 
 const keyOf = (run: MemberRunConfig, learnerConfig: Record<string, unknown>, metric: MetricSpec, channel: ChannelChoice): string => JSON.stringify([run, learnerConfig, metric, channel]);
 
-/** Puts a curve computed elsewhere (a checkpoint) into the cache. */
-export function rememberReference(run: MemberRunConfig, learnerConfig: Record<string, unknown>, channel: ChannelChoice, curve: ReferenceCurve): void {
+/** The shared trainer of a reference configuration (created untrained on a miss). */
+export function referenceTrainer(run: MemberRunConfig, learnerConfig: Record<string, unknown>, metric: MetricSpec, channel: ChannelChoice): ReferenceTrainer {
+  const key = keyOf(run, learnerConfig, metric, channel);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const trainer = new ReferenceTrainer(run, learnerConfig, metric, channel);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(keyOf(run, learnerConfig, curve.metric, channel), curve);
+  cache.set(key, trainer);
+  return trainer;
 }
 
-/** Empties the cache (tests that count the work). */
+/** Empties the cache (tests that count the work; the bench, so both its runs train their references). */
 export function clearReferenceCache(): void {
   cache.clear();
 }
 
 /**
- * The reference curve of a population trained on `metric` through `channel` with the run's
- * budget: one job per member per generation through `jobs` (workers or in process: the same
- * numbers). Cached by configuration.
+ * The whole reference curve of a population trained on `metric` through `channel` with the run's
+ * budget, trained up front (every generation before returning; evolve interleaves instead): one
+ * job per member per generation through `jobs` (workers or in process: the same numbers). Shares
+ * the cached trainer of its configuration.
  */
 export async function referenceCurve(jobs: JobRunner<MemberJob, MemberResult>, run: MemberRunConfig, learnerConfig: Record<string, unknown>, metric: MetricSpec, channel: ChannelChoice): Promise<ReferenceCurve> {
-  const key = keyOf(run, learnerConfig, metric, channel);
-  const hit = cache.get(key);
-  if (hit) return hit;
-  if (!(run.heldOutTasks && run.heldOutTasks > 0)) throw new RangeError('referenceCurve needs held-out tasks (run.heldOutTasks > 0)');
-  const slots = Array.from({ length: run.population }, (_, slot) => ({ slot, state: null as MemberResult['state'] | null, channelState: {} as Record<string, number> }));
-  const best: number[] = [];
-  const mean: number[] = [];
-  for (let gen = 0; gen < run.generations; gen++) {
-    const results = await jobs.runAll(slots.map((m) => ({ run, slot: m.slot, gen, version: 0, learnerConfig, state: m.state, channel, channelState: m.channelState, metric })));
-    results.forEach((r, i) => {
-      const m = slots[i] as (typeof slots)[number];
-      m.state = r.state;
-      m.channelState = r.channelState;
-    });
-    const gts = results.map((r) => r.evaluation.heldOutGt ?? 0);
-    best.push(gts[shippedIndex(metric.direction, results.map((r) => r.evaluation.values))] as number);
-    mean.push(gts.reduce((a, b) => a + b, 0) / gts.length);
-  }
-  const curve: ReferenceCurve = { metric, channel: channel.kind === 'scheduled' ? `scheduled:${channel.schedule ?? 'linear'}` : channel.kind, best, mean };
-  rememberReference(run, learnerConfig, channel, curve);
-  return curve;
+  const trainer = referenceTrainer(run, learnerConfig, metric, channel);
+  await trainer.ready(run.generations - 1, jobs);
+  return trainer.curve();
 }
 
 /** drift per generation: disagreement minus the lowest disagreement reached so far (null while undefined). */

@@ -88,7 +88,7 @@ import { directionRequiredText, MetricError, metricToSpec, measurementsUsed, par
 import { DEFAULT_META, DEFAULT_PBT, inheritState, MetaAgent, PROPOSER_KINDS, type ChannelChoice, type LearnerChange, type MeasurementRecord, type MetaAgentSnapshot, type MetricCandidate, type PbtOptions } from '../meta/index.ts';
 import { getWorld } from '../../worlds/index.ts';
 import { createRegisteredSafeguard, isWatchingSafeguard, SAFEGUARD_KINDS, SAFEGUARDS, type SafeguardKind } from '../anchors/safeguards.ts';
-import { driftSeries, referenceCurve, rememberReference, shippedIndex, type ReferenceCurve } from './dial.ts';
+import { driftSeries, referenceTrainer, shippedIndex, type ReferenceCurve, type ReferenceProgress, type ReferenceTrainer } from './dial.ts';
 import { MetricBook, metricKey, type MetricBookSnapshot, type MetricLineage } from './evolve-decisions.ts';
 import { actionDistance, memberSuites, runMemberJob, type MemberJob, type MemberResult, type MemberRunConfig } from './evolve-member.ts';
 import { inProcessRunner, serialJobs, workerJobs, type BatchRunner, type JobRunner } from './runner.ts';
@@ -114,7 +114,7 @@ export const evolveConfigSchema = z.strictObject({
   anchorBudget: int(0, 1_000_000).optional().describe('Ground-truth verdicts the safeguard may buy per generation (default 24 + 4 × anchorTasks: the agreement sample, two rows for re-validation, two for a proposal).'),
   anchorBudgetTotal: int(0, 100_000_000).optional().describe('Ground-truth verdicts the safeguard may buy over the whole run (each generation gets at most what is left; default: no run limit).'),
   heldOutTasks: int(1, 10_000).default(48).describe('Held-out train-distribution tasks (never trained on, never anchors) on which gtLoss and bias are measured.'),
-  gtLoss: z.boolean().default(true).describe('Measure gtLoss and bias: trains two reference populations (ground-truth metric, designer metric) with the same budget, once per configuration (cached).'),
+  gtLoss: z.boolean().default(true).describe('Measure gtLoss and bias: trains two reference populations (ground-truth metric, designer metric) with the same budget alongside the generations, once per configuration (cached).'),
   steering: z.number().min(0).max(10).default(1).describe("Weight of the gate's past verdicts in the meta-agent's proposals (0 = unsteered: the self-flattering preference alone)."),
   probeTasks: int(1, 10_000).default(48).describe('Probe tasks (held out and shifted; reported only).'),
   trainTasks: int(1, 100_000).default(128).describe('Train tasks (learners see them).'),
@@ -620,23 +620,44 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
   }
   // The experimenter's references for gtLoss and bias (dial.ts): the same budget, trained on the
   // ground-truth metric (graded: its margin) and on the designer metric (the run's channel).
-  // Cached per configuration, and carried in checkpoints so a resumed run does not retrain them.
-  let references: EvolveRecord['references'] = null;
-  if (cfg.gtLoss) {
-    const gtChannel: ChannelChoice = { kind: 'graded' };
-    if (restore?.references?.groundTruth) rememberReference(run, s.learnerConfig, gtChannel, restore.references.groundTruth);
-    if (restore?.references?.designer) rememberReference(run, s.learnerConfig, startChannel, restore.references.designer);
-    const groundTruth = gtMetric ? await referenceCurve(jobs, run, s.learnerConfig, metricToSpec(gtMetric), gtChannel) : null;
-    const designer = groundTruth && s.designer ? await referenceCurve(jobs, run, s.learnerConfig, metricToSpec(s.designer), startChannel) : null;
-    references = { groundTruth, designer };
-  }
+  // Trained alongside the generations (their jobs for generation g run in generation g's batch),
+  // shared per configuration, and carried in checkpoints so a resumed run continues them.
+  const gtChannel: ChannelChoice = { kind: 'graded' };
+  const gtTrainer = cfg.gtLoss && gtMetric ? referenceTrainer(run, s.learnerConfig, metricToSpec(gtMetric), gtChannel) : null;
+  const designerTrainer = gtTrainer && s.designer ? referenceTrainer(run, s.learnerConfig, metricToSpec(s.designer), startChannel) : null;
+  const trainers = [gtTrainer, designerTrainer].filter((t): t is ReferenceTrainer => t !== null);
+  if (restore?.references?.groundTruth && gtTrainer) gtTrainer.adopt(decodeProgress(restore.references.groundTruth));
+  if (restore?.references?.designer && designerTrainer) designerTrainer.adopt(decodeProgress(restore.references.designer));
+  /** The references' progress as checkpoint data (states encoded). */
+  const referencesSnapshot = (): EvolveCheckpoint['references'] =>
+    cfg.gtLoss ? { groundTruth: gtTrainer ? encodeProgress(gtTrainer.progress()) : null, designer: designerTrainer ? encodeProgress(designerTrainer.progress()) : null } : null;
   yield { type: 'start', start, generations: cfg.generations };
 
   for (let gen = firstGen; gen < cfg.generations; gen++) {
     // 1. Train every member one generation under the adopted metric through its channel, and
     // 2. evaluate it (the runner sees everything; nothing here reaches the meta-agent but
     //    measurements): independent jobs, in parallel where the runtime has workers.
-    const results = await jobs.runAll(members.map((m) => jobOf(m, gen)));
+    //    The references' jobs of this generation ride in the same batch (unless the cache already
+    //    holds this generation, or another run of the configuration is training it).
+    for (const t of trainers) await t.ready(gen - 1, jobs);
+    const claims = trainers.map((t) => t.claim(gen));
+    const memberJobs = members.map((m) => jobOf(m, gen));
+    let batch: MemberResult[];
+    try {
+      batch = await jobs.runAll([...memberJobs, ...claims.flatMap((c) => c ?? [])]);
+    } catch (err) {
+      trainers.forEach((t) => t.release(gen));
+      throw err;
+    }
+    const results = batch.slice(0, memberJobs.length);
+    let at = memberJobs.length;
+    trainers.forEach((t, k) => {
+      const claimed = claims[k];
+      if (!claimed) return;
+      t.absorb(gen, batch.slice(at, at + claimed.length));
+      at += claimed.length;
+    });
+    for (const t of trainers) await t.ready(gen, jobs);
     const rows = absorb(results, gen);
     members.forEach((m, i) => {
       const r = results[i] as MemberResult;
@@ -730,8 +751,8 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     // The dial's measurements (experimenter only: computed after every decision of the generation).
     const shipped = rows[shippedIndex(metricInForce.direction, rows.map((r) => r.values))] as (typeof rows)[number];
     const shippedGt = shipped.heldOutGt;
-    const referenceGt = references?.groundTruth?.best[gen] ?? null;
-    const designerGt = references?.designer?.best[gen] ?? null;
+    const referenceGt = gtTrainer?.curve().best[gen] ?? null;
+    const designerGt = designerTrainer?.curve().best[gen] ?? null;
     const disagreement = disagreementOf(agreementNow);
     const drift = driftSeries([...generations.map((g) => g.disagreement), disagreement])[generations.length] ?? null;
     const record: GenerationRecord = {
@@ -798,7 +819,7 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
         backend,
         agent: agent.snapshot(),
         quarantine: quarantined ? quarantined.history.map((p) => ({ ...p })) : null,
-        references,
+        references: referencesSnapshot(),
       }),
     };
   }
@@ -853,7 +874,7 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     startMetric: { metric: metricToSpec(s.startMetric), source: s.startSource },
     groundTruthMetric: gtMetric ? metricToSpec(gtMetric) : null,
     designerMetric: s.designer && s.blindSpot !== null ? { ...metricToSpec(s.designer), blindSpot: s.blindSpot } : null,
-    references,
+    references: cfg.gtLoss ? { groundTruth: gtTrainer ? gtTrainer.curve() : null, designer: designerTrainer ? designerTrainer.curve() : null } : null,
     start,
     gao: { selection: fitGao(gaoPoints, 'selection'), rl: fitGao(gaoPoints, 'rl'), points: gaoPoints },
     lineage: { metrics: book.lineage, learners: learnerLineage },
@@ -906,8 +927,26 @@ export interface EvolveCheckpoint {
   readonly backend: string;
   readonly agent: MetaAgentSnapshot;
   readonly quarantine: readonly QuarantinePoint[] | null;
-  /** The reference curves (gtLoss, bias); absent in checkpoints written before issue 10. */
-  readonly references?: EvolveRecord['references'];
+  /**
+   * The reference populations' training so far (gtLoss, bias): each curve, and its slots' states
+   * while it is incomplete. Checkpoints written before the references were interleaved hold
+   * complete curves without `slots`; absent in checkpoints written before issue 10.
+   */
+  readonly references?: { readonly groundTruth: EncodedReferenceProgress | null; readonly designer: EncodedReferenceProgress | null } | null;
+}
+
+/** A reference population's progress as plain JSON (slot states encoded; `slots` absent or null once complete). */
+export interface EncodedReferenceProgress extends ReferenceCurve {
+  readonly slots?: readonly { readonly state: EncodedLearnerState | null; readonly channelState: Record<string, number> }[] | null;
+}
+
+function encodeProgress(p: ReferenceProgress): EncodedReferenceProgress {
+  return { ...p.curve, slots: p.slots === null ? null : p.slots.map((x) => ({ state: x.state === null ? null : encodeLearnerState(x.state), channelState: { ...x.channelState } })) };
+}
+
+function decodeProgress(p: EncodedReferenceProgress): ReferenceProgress {
+  const { slots, ...curve } = p;
+  return { curve, slots: slots ? slots.map((x) => ({ state: x.state === null ? null : decodeLearnerState(x.state), channelState: { ...x.channelState } })) : null };
 }
 
 /** Mean goodness (higher is better) of metric values, by the gate's `goodness`; undefined values count as the worst finite one. */

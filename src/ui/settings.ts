@@ -310,10 +310,10 @@ export function evolveConfig(s: Settings): Record<string, unknown> {
     feedback: s.feedback,
     ...(s.feedback === 'scheduled' ? { schedule: s.schedule } : {}),
     ...(String(s.metric).trim() ? { metric: { expression: s.metric, ...directionOf(s), threshold: s.threshold } } : {}),
-    // gtLoss and bias need two reference populations trained for the whole run before generation 0
-    // (src/experiments/dial.ts); in the page that would hold back the first generation by about
-    // twice a run, so the page leaves them to `mirage-lab run drift` and shows drift and disagreement.
-    gtLoss: false,
+    // gtLoss and bias: two reference populations (ground-truth metric, designer metric) train
+    // alongside the generations, their jobs in each generation's batch (src/experiments/dial.ts),
+    // so the first generation waits for one reference generation, not for two whole runs.
+    gtLoss: true,
     // Meta-agent off: no metric proposals (warm-up never ends) and no learner proposals.
     ...(meta ? {} : { warmup: generations, pbt: { every: 0 } }),
   };

@@ -1,13 +1,22 @@
 // The dial's measurements on projectile with a ball (issue 10), on seeds chosen here, small runs:
 // - bias (the designer metric's gtLoss) is positive: landingError is blind to rolling, so learners
 //   trained on it pass ground truth less often than learners trained on the ground-truth metric;
-// - the references are trained once per configuration (cached), not once per α;
+// - the references are trained once per configuration (cached), not once per α, and alongside the
+//   generations: generation g's reference jobs ride in generation g's batch, so the first generation
+//   arrives after one reference generation, not after two whole reference runs; the numbers are the
+//   up-front training's, bitwise;
 // - wall 1: the meta-agent holds exactly the verdicts the gate bought (none at α = 0), and the
 //   held-out tasks behind gtLoss are neither train nor anchor tasks.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { clearReferenceCache } from '../../src/experiments/dial.ts';
-import { memberRunner, runEvolve, type EvolveRecord, type EvolveRuntime } from '../../src/experiments/evolve.ts';
-import { memberSuites } from '../../src/experiments/evolve-member.ts';
+import { clearReferenceCache, referenceCurve } from '../../src/experiments/dial.ts';
+import { evolveSteps, memberRunner, runEvolve, type EvolveRecord, type EvolveRuntime } from '../../src/experiments/evolve.ts';
+import { memberSuites, type MemberRunConfig } from '../../src/experiments/evolve-member.ts';
+import { metricToSpec, parseMetric } from '../../src/metrics/index.ts';
+import { groundTruthMetric } from '../../src/anchors/index.ts';
+import { getWorld } from '../../worlds/index.ts';
+import { resolveParams } from '../../src/core/runtime.ts';
+import { EVOLVE_LEARNER_DEFAULTS } from '../../src/experiments/evolve.ts';
+import { getLearnerFamily } from '../../src/learners/registry.ts';
 import { initTfNode } from '../../src/learners/tf-node.ts';
 import { MetaAgent } from '../../src/meta/index.ts';
 
@@ -58,6 +67,54 @@ describe('gtLoss and bias on projectile (ball)', () => {
     // Start evaluation + one job per member per generation; the first run also trains two references.
     expect(jobs).toBe(tiny.population * (1 + tiny.generations));
     expect(first).toBe(jobs + 2 * tiny.population * tiny.generations);
+  });
+
+  it('trains the references alongside the generations: generation g waits for their generation g only', async () => {
+    clearReferenceCache();
+    const batches: number[] = [];
+    const counting: EvolveRuntime = {
+      members: {
+        parallelism: 1,
+        runAll: (batch) => {
+          batches.push(batch.length);
+          return memberRunner({}).runAll(batch);
+        },
+      },
+    };
+    const tiny = { ...BALL, alpha: 0.5, generations: 4, episodesPerGeneration: 32, seed: 9 };
+    const pop = tiny.population;
+    const steps = evolveSteps(tiny, counting);
+    const atGeneration: number[][] = [];
+    for (;;) {
+      const next = await steps.next();
+      if (next.done) break;
+      if (next.value.type === 'generation') atGeneration.push([...batches]);
+    }
+    // The start evaluation, then per generation one batch: the members and both references' jobs.
+    expect(atGeneration[0]).toEqual([pop, 3 * pop]);
+    expect(batches).toEqual([pop, ...Array.from({ length: tiny.generations }, () => 3 * pop)]);
+    // Up front, generation 0 came after the start batch and 2 × generations reference batches.
+    expect(atGeneration[0]!.reduce((a, b) => a + b, 0)).toBeLessThan(pop + 2 * pop * tiny.generations);
+  });
+
+  it('interleaved references give the numbers of references trained up front, bitwise', async () => {
+    const tiny = { ...BALL, alpha: 0.75, generations: 3, episodesPerGeneration: 32, seed: 13 };
+    // Up front, as evolve did before: both reference curves first (then cached), then the run.
+    clearReferenceCache();
+    const world = getWorld('projectile');
+    const params = resolveParams(world, tiny.params);
+    const run: MemberRunConfig = { world: 'projectile', params: tiny.params, seed: tiny.seed, learner: 'gaussian-policy', population: tiny.population, generations: tiny.generations, anchorTasks: tiny.anchorTasks, probeTasks: tiny.probeTasks, trainTasks: tiny.trainTasks, evalTasks: tiny.evalTasks, episodesPerGeneration: tiny.episodesPerGeneration, roundSize: 64, recentEpisodes: 64, heldOutTasks: tiny.heldOutTasks };
+    const learnerConfig = getLearnerFamily('gaussian-policy').parseConfig({ ...EVOLVE_LEARNER_DEFAULTS['gaussian-policy'] }) as Record<string, unknown>;
+    const designer = world.designerMetric!(params);
+    const jobs = memberRunner({});
+    const gt = await referenceCurve(jobs, run, learnerConfig, metricToSpec(groundTruthMetric(world, params)!), { kind: 'graded' });
+    const des = await referenceCurve(jobs, run, learnerConfig, metricToSpec(parseMetric({ expression: designer.expression, direction: designer.direction!, threshold: designer.threshold }, world.measurements)), { kind: 'graded' });
+    const upFront = await runEvolve(tiny);
+    // Both runs really used the curves computed here (else this test compares a run with itself).
+    expect(upFront.references).toEqual({ groundTruth: gt, designer: des });
+    clearReferenceCache();
+    const interleaved = await runEvolve(tiny);
+    expect(JSON.stringify(interleaved)).toBe(JSON.stringify(upFront));
   });
 });
 

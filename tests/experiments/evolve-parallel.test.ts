@@ -2,6 +2,7 @@
 // the serial in-process run, and the pool's supervision (a worker that exits mid-job, or hangs
 // past the job deadline, is replaced and its job re-run) leaves the results unchanged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearReferenceCache } from '../../src/experiments/dial.ts';
 import { runEvolve, type EvolveRecord, type EvolveRuntime } from '../../src/experiments/evolve.ts';
 import { workerJobs } from '../../src/experiments/runner.ts';
 import type { MemberJob, MemberResult } from '../../src/experiments/evolve-member.ts';
@@ -27,6 +28,8 @@ describe('evolve members on learner workers', () => {
   it('two workers in parallel give the serial run, bitwise', async () => {
     const pool = await createLearnerPool(2);
     pools.push(pool);
+    // A cold cache: the gtLoss references train again, their jobs in the same batches as the members'.
+    clearReferenceCache();
     const parallel = await runEvolve(SMALL, undefined, onPool(pool));
     expect(parallel.backend).toBe(serial.backend);
     expect(JSON.stringify(parallel)).toBe(JSON.stringify(serial));
