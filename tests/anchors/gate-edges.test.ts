@@ -3,25 +3,11 @@
 // at the minimum, ties between members, undefined metric values, and the sentences users read.
 // Written from the mutation report of src/anchors/gate.ts (docs/testing.md).
 import { describe, expect, it } from 'vitest';
-import { agreementGate, bestMember, checkNonRegression, describeMetric, gateThresholds, memberScores, nonRegressionOnly, quarantine, sameMetric, type QuarantineOptions, type QuarantinePoint, type SafeguardContext } from '../../src/anchors/gate.ts';
-import { AnchorOracle, type AnchorMatrix } from '../../src/anchors/oracle.ts';
-import { parseMetric, type Metric, type MetricDirection } from '../../src/metrics/index.ts';
+import { agreementGate, bestMember, checkNonRegression, describeMetric, gateThresholds, memberScores, nonRegressionOnly, quarantine, sameMetric, type QuarantineOptions, type QuarantinePoint } from '../../src/anchors/gate.ts';
+import { AnchorOracle } from '../../src/anchors/oracle.ts';
+import type { Metric } from '../../src/metrics/index.ts';
+import { ctx, matrixOf, metric } from './gate-fixtures.ts';
 
-const NAMES = ['x', 'y'];
-const metric = (expression: string, direction: MetricDirection, threshold: number): Metric => parseMetric({ expression, direction, threshold }, NAMES);
-
-/**
- * A matrix from per-member rows of (x, y, pass): ground truth passes where `pass` is true, with
- * margin +1 / −1; `x` and `y` are free measurements.
- */
-function matrixOf(rows: readonly (readonly [number, number, boolean])[][]): AnchorMatrix {
-  return {
-    members: rows.map((_, i) => `m${i}`),
-    tasks: (rows[0] ?? []).map((_, t) => `t${t}`),
-    consequences: rows.map((row) => row.map(([x, y, pass]) => ({ measurements: { x, y }, verdicts: [{ check: 'ok', pass, margin: pass ? 1 : -1 }], gtPass: pass }))),
-  };
-}
-const ctx = (oracle: AnchorOracle, current: Metric, generation = 1): SafeguardContext => ({ oracle, current, generation });
 
 // Two members × 4 tasks. Under `x lower` m0 is best (x = 1 everywhere), under `y lower` m1 is.
 // m0 passes 4/4 anchor tasks, m1 passes 3/4: the drop from m0 to m1 is exactly 0.25.

@@ -3,21 +3,11 @@
 // undecided reviews, how the agreement sample grows while a statistic is undefined, and the α
 // mapping's text. Small hand-made anchor matrices; every number is worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { ALPHA_MAPPING, agreementGate, memberScores, nonRegressionOnly, quarantine, type QuarantinePoint, type SafeguardContext } from '../../src/anchors/gate.ts';
+import { ALPHA_MAPPING, agreementGate, memberScores, nonRegressionOnly, quarantine, type QuarantinePoint } from '../../src/anchors/gate.ts';
 import { AnchorOracle, type AnchorMatrix } from '../../src/anchors/oracle.ts';
-import { parseMetric, type Metric, type MetricDirection } from '../../src/metrics/index.ts';
+import type { Metric } from '../../src/metrics/index.ts';
+import { ctx, matrixOf, metric } from './gate-fixtures.ts';
 
-const metric = (expression: string, direction: MetricDirection, threshold: number): Metric => parseMetric({ expression, direction, threshold }, ['x', 'y']);
-
-/** Per-member rows of (x, y, pass); ground truth margin +1 / −1. */
-function matrixOf(rows: readonly (readonly [number, number, boolean])[][]): AnchorMatrix {
-  return {
-    members: rows.map((_, i) => `m${i}`),
-    tasks: (rows[0] ?? []).map((_, t) => `t${t}`),
-    consequences: rows.map((row) => row.map(([x, y, pass]) => ({ measurements: { x, y }, verdicts: [{ check: 'ok', pass, margin: pass ? 1 : -1 }], gtPass: pass }))),
-  };
-}
-const ctx = (oracle: AnchorOracle, current: Metric, generation = 1): SafeguardContext => ({ oracle, current, generation });
 
 const X = metric('x', 'lower', 2);
 const Y = metric('y', 'lower', 2);

@@ -8,17 +8,9 @@ import fc from 'fast-check';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { deterministicMath } from '../../src/core/detmath.ts';
+import { ulps } from './ulps.ts';
 
 const native = runInNewContext('Math') as Math;
-const bits = new BigInt64Array(1);
-const asFloat = new Float64Array(bits.buffer);
-/** Doubles mapped to integers in their order, so a difference counts ulps (−0 and +0 are 0 apart). */
-const ordered = (x: number): bigint => {
-  asFloat[0] = x;
-  const b = bits[0] as bigint;
-  return b < 0n ? -(b & 0x7fffffffffffffffn) : b;
-};
-const ulps = (a: number, b: number): number => (Object.is(a, b) ? 0 : Number(ordered(a) - ordered(b)));
 
 const magnitudes = [0, 5e-324, 1e-323, 2.225073858507201e-308, 2.2250738585072014e-308, 1e-300, 1e-20, 0.5, 1, 2, 3, 1e20, 1e300, Number.MAX_VALUE, Infinity];
 const edge = fc.oneof(

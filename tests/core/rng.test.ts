@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { deterministicMath, deterministicMathInstalled } from '../../src/core/detmath.ts';
 import { episodeStream, namedStream, Stream } from '../../src/core/rng.ts';
 import '../../src/core/runtime.ts';
+import { ulps } from './ulps.ts';
 
 describe('seeded streams', () => {
   it('the same key gives the same draws; draws lie in [0, 1)', () => {
@@ -65,14 +66,6 @@ describe('deterministic math', () => {
     // runtimes, so 1 ulp is the tolerance a faithful implementation must meet, and more is a bug.
     const native = runInNewContext('Math') as Math;
     expect(native.sin).not.toBe(Math.sin);
-    const bits = new BigInt64Array(1);
-    const asFloat = new Float64Array(bits.buffer);
-    const ordered = (x: number): bigint => {
-      asFloat[0] = x;
-      const b = bits[0] as bigint;
-      return b < 0n ? -(b & 0x7fffffffffffffffn) : b;
-    };
-    const ulps = (a: number, b: number): number => (Object.is(a, b) ? 0 : Number(ordered(a) - ordered(b)));
     // Normal doubles and zero here; subnormals, infinities and signed zeros (where this test once
     // found atan2(-5e-324, -2) = +π, native −π; fixed in detmath.ts) are in detmath-edges.test.ts.
     const normal = (min: number, max: number): fc.Arbitrary<number> => fc.double({ min, max, noNaN: true }).filter((v) => v === 0 || Math.abs(v) >= 2.2250738585072014e-308);
