@@ -6,6 +6,10 @@
  * run's wall time. Both runs must produce the same content hash: a speedup that changed the
  * result would be no speedup.
  *
+ * A single pair of runs is at the mercy of a shared machine (on a quiet 2-core machine one pair's
+ * ratio ranged from 1.26 to 1.77 over six pairs), so the bench alternates `repeats` pairs (one
+ * worker, then the pool) and reports the median time of each side, their ratio, and every pair.
+ *
  * No Node imports: the host passes its pools, sinks and clock.
  */
 import type { BatchRunner } from '../core/checkWorld.ts';
@@ -36,15 +40,29 @@ export interface ExperimentBenchOptions {
   readonly provenance: Provenance;
   /** Milliseconds, monotonic. */
   readonly clock: () => number;
+  /** Alternating pairs of runs (one worker, then the pool); default 1. */
+  readonly repeats?: number;
+}
+
+/** One pair of timed runs. */
+export interface BenchPair {
+  readonly oneWorkerSeconds: number;
+  readonly poolSeconds: number;
+  readonly speedup: number;
 }
 
 /** The bench's figures (the CLI prints them as its last line). */
 export interface ExperimentBenchResult {
   readonly experiment: string;
+  /** Median over the pairs. */
   readonly oneWorkerSeconds: number;
+  /** Median over the pairs. */
   readonly poolSeconds: number;
   readonly workers: number;
+  /** oneWorkerSeconds / poolSeconds (medians). */
   readonly speedup: number;
+  /** Every pair, in the order run. */
+  readonly pairs: readonly BenchPair[];
   readonly recordOverhead: number;
   /** Content hash of both runs' records (they are equal, or the bench fails). */
   readonly contentHash: string;
@@ -81,22 +99,46 @@ async function timedRun(o: ExperimentBenchOptions, config: { seed: number } & Re
   }
 }
 
-/** Times the experiment's quick run on one worker thread and on `workers`. */
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+/** Times the experiment's quick run on one worker thread and on `workers`, `repeats` alternating pairs. */
 export async function benchExperiment(o: ExperimentBenchOptions): Promise<ExperimentBenchResult> {
+  const repeats = o.repeats ?? 1;
+  if (!Number.isInteger(repeats) || repeats < 1) throw new RangeError(`bench: repeats must be a whole number ≥ 1, got ${repeats}`);
   const config = parseExperimentConfig(o.experiment, { seed: o.seed }, { quick: true });
-  // Distinct labels: with `workers` = 1 both runs have one worker, and each needs its own sink.
-  const one = await timedRun(o, config, 1, 'one-worker');
-  const pool = await timedRun(o, config, o.workers, `pool-${o.workers}-workers`);
-  if (one.contentHash !== pool.contentHash) throw new Error(`bench: the 1-worker and ${o.workers}-worker runs differ (content hashes ${one.contentHash} and ${pool.contentHash})`);
   const round = (x: number, d = 3): number => Number(x.toFixed(d));
+  const ones: number[] = [];
+  const pools: number[] = [];
+  let sinkSeconds = 0;
+  let contentHash = '';
+  for (let k = 0; k < repeats; k++) {
+    // Distinct labels: with `workers` = 1 both runs have one worker, and each needs its own sink.
+    const one = await timedRun(o, config, 1, `one-worker-${k}`);
+    const pool = await timedRun(o, config, o.workers, `pool-${o.workers}-workers-${k}`);
+    for (const r of [one, pool]) {
+      if (contentHash && r.contentHash !== contentHash) throw new Error(`bench: two runs of the same config differ (content hashes ${contentHash} and ${r.contentHash})`);
+      contentHash = r.contentHash;
+    }
+    if (one.contentHash !== pool.contentHash) throw new Error(`bench: the 1-worker and ${o.workers}-worker runs differ (content hashes ${one.contentHash} and ${pool.contentHash})`);
+    ones.push(one.seconds);
+    pools.push(pool.seconds);
+    sinkSeconds += pool.sinkSeconds;
+  }
+  const oneWorkerSeconds = median(ones);
+  const poolSeconds = median(pools);
   return {
     experiment: o.experiment.id,
-    oneWorkerSeconds: round(one.seconds),
-    poolSeconds: round(pool.seconds),
+    oneWorkerSeconds: round(oneWorkerSeconds),
+    poolSeconds: round(poolSeconds),
     workers: o.workers,
-    speedup: round(one.seconds / pool.seconds),
-    recordOverhead: round(pool.sinkSeconds / pool.seconds, 5),
-    contentHash: pool.contentHash,
+    speedup: round(oneWorkerSeconds / poolSeconds),
+    pairs: ones.map((one, k) => ({ oneWorkerSeconds: round(one), poolSeconds: round(pools[k] as number), speedup: round(one / (pools[k] as number)) })),
+    recordOverhead: round(sinkSeconds / pools.reduce((a, b) => a + b, 0), 5),
+    contentHash,
     config,
   };
 }

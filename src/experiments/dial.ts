@@ -17,9 +17,10 @@
  * The reference curves depend on (world, params, seed, learner, budget, suites, metric, channel)
  * only — not on α, the safeguard or the anchor budget — so each configuration has one trainer,
  * cached (`referenceTrainer`): a drift sweep trains them once per seed, not once per cell. They
- * are trained alongside the run, generation by generation, in the same batch as the system's
- * members (a run's first generation waits for one reference generation, not for two whole
- * reference runs); a later run of the same configuration reuses what is trained and extends it.
+ * are trained alongside the run, generation by generation: in process in the same batch as the
+ * system's members, on workers in the background up to two generations ahead (`ReferenceLead`),
+ * so their jobs fill the workers while the run decides (a run's first generation waits for one
+ * reference generation, not for two whole reference runs); a later run of the same configuration reuses what is trained and extends it.
  * The reference members use the same slots, seeds and streams as the system's members (common
  * random numbers): at generation 0 a system member and its reference twin differ only by the
  * metric they learn from.
@@ -197,6 +198,58 @@ export class ReferenceTrainer {
         throw err;
       }
       this.absorb(g, results);
+    }
+  }
+}
+
+/**
+ * Trains reference populations in the background, beside the system's own batches, on a runner
+ * with more than one worker: a reference generation depends on the reference's previous one only,
+ * never on the run's decisions, so its jobs can fill the workers while the system waits for a
+ * generation's last member or decides on the calling thread. Up to `upTo` (raised by `pump`); a
+ * batch that fails is given back (`release`) and its error rethrown by `check`. The jobs are the
+ * same as in the foreground, so the curves are bitwise the same.
+ */
+export class ReferenceLead {
+  private upTo = -1;
+  private readonly running = new Set<ReferenceTrainer>();
+  private failure: { error: unknown } | null = null;
+
+  constructor(
+    private readonly trainers: readonly ReferenceTrainer[],
+    private readonly jobs: JobRunner<MemberJob, MemberResult>,
+  ) {}
+
+  /** Lets every trainer train up to generation `upTo` (inclusive) in the background. */
+  pump(upTo: number): void {
+    this.upTo = Math.max(this.upTo, upTo);
+    for (const t of this.trainers) if (!this.running.has(t)) void this.drive(t);
+  }
+
+  /** Rethrows the first background failure. */
+  check(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  private async drive(t: ReferenceTrainer): Promise<void> {
+    this.running.add(t);
+    try {
+      while (this.failure === null && !t.complete && t.trained <= this.upTo) {
+        const gen = t.trained;
+        const batch = t.claim(gen);
+        if (!batch) return; // Another caller is training it.
+        let results: MemberResult[];
+        try {
+          results = await this.jobs.runAll(batch);
+        } catch (error) {
+          t.release(gen);
+          this.failure = { error };
+          return;
+        }
+        t.absorb(gen, results);
+      }
+    } finally {
+      this.running.delete(t);
     }
   }
 }

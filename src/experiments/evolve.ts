@@ -88,7 +88,7 @@ import { directionRequiredText, MetricError, metricToSpec, measurementsUsed, par
 import { DEFAULT_META, DEFAULT_PBT, inheritState, MetaAgent, PROPOSER_KINDS, type ChannelChoice, type LearnerChange, type MeasurementRecord, type MetaAgentSnapshot, type MetricCandidate, type PbtOptions } from '../meta/index.ts';
 import { getWorld } from '../../worlds/index.ts';
 import { createRegisteredSafeguard, isWatchingSafeguard, SAFEGUARD_KINDS, SAFEGUARDS, type SafeguardKind } from '../anchors/safeguards.ts';
-import { driftSeries, referenceTrainer, shippedIndex, type ReferenceCurve, type ReferenceProgress, type ReferenceTrainer } from './dial.ts';
+import { driftSeries, ReferenceLead, referenceTrainer, shippedIndex, type ReferenceCurve, type ReferenceProgress, type ReferenceTrainer } from './dial.ts';
 import { MetricBook, metricKey, type MetricBookSnapshot, type MetricLineage } from './evolve-decisions.ts';
 import { actionDistance, memberSuites, runMemberJob, type MemberJob, type MemberResult, type MemberRunConfig } from './evolve-member.ts';
 import { inProcessRunner, serialJobs, workerJobs, type BatchRunner, type JobRunner } from './runner.ts';
@@ -620,7 +620,8 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
   }
   // The experimenter's references for gtLoss and bias (dial.ts): the same budget, trained on the
   // ground-truth metric (graded: its margin) and on the designer metric (the run's channel).
-  // Trained alongside the generations (their jobs for generation g run in generation g's batch),
+  // Trained alongside the generations (in process in generation g's batch; on workers in the
+  // background, up to two generations ahead),
   // shared per configuration, and carried in checkpoints so a resumed run continues them.
   const gtChannel: ChannelChoice = { kind: 'graded' };
   const gtTrainer = cfg.gtLoss && gtMetric ? referenceTrainer(run, s.learnerConfig, metricToSpec(gtMetric), gtChannel) : null;
@@ -631,6 +632,9 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
   /** The references' progress as checkpoint data (states encoded). */
   const referencesSnapshot = (): EvolveCheckpoint['references'] =>
     cfg.gtLoss ? { groundTruth: gtTrainer ? encodeProgress(gtTrainer.progress()) : null, designer: designerTrainer ? encodeProgress(designerTrainer.progress()) : null } : null;
+  // In process (one thread) the references ride in the members' batches: background jobs there
+  // would interleave on the one thread and gain nothing.
+  const lead = trainers.length > 0 && jobs.parallelism > 1 ? new ReferenceLead(trainers, jobs) : null;
   yield { type: 'start', start, generations: cfg.generations };
 
   for (let gen = firstGen; gen < cfg.generations; gen++) {
@@ -639,25 +643,37 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     //    measurements): independent jobs, in parallel where the runtime has workers.
     //    The references' jobs of this generation ride in the same batch (unless the cache already
     //    holds this generation, or another run of the configuration is training it).
-    for (const t of trainers) await t.ready(gen - 1, jobs);
-    const claims = trainers.map((t) => t.claim(gen));
+    //    On workers the references train in the background instead (ReferenceLead), up to two
+    //    generations ahead (they need twice the members' jobs and get about that share of a
+    //    first-come pool, so they stay about level), so their jobs fill the workers while this
+    //    thread decides and while a generation waits for its last member.
+    let results: MemberResult[];
     const memberJobs = members.map((m) => jobOf(m, gen));
-    let batch: MemberResult[];
-    try {
-      batch = await jobs.runAll([...memberJobs, ...claims.flatMap((c) => c ?? [])]);
-    } catch (err) {
-      trainers.forEach((t) => t.release(gen));
-      throw err;
+    if (lead) {
+      lead.pump(gen + 2);
+      results = await jobs.runAll(memberJobs);
+      lead.check();
+    } else {
+      for (const t of trainers) await t.ready(gen - 1, jobs);
+      const claims = trainers.map((t) => t.claim(gen));
+      let batch: MemberResult[];
+      try {
+        batch = await jobs.runAll([...memberJobs, ...claims.flatMap((c) => c ?? [])]);
+      } catch (err) {
+        trainers.forEach((t) => t.release(gen));
+        throw err;
+      }
+      results = batch.slice(0, memberJobs.length);
+      let at = memberJobs.length;
+      trainers.forEach((t, k) => {
+        const claimed = claims[k];
+        if (!claimed) return;
+        t.absorb(gen, batch.slice(at, at + claimed.length));
+        at += claimed.length;
+      });
     }
-    const results = batch.slice(0, memberJobs.length);
-    let at = memberJobs.length;
-    trainers.forEach((t, k) => {
-      const claimed = claims[k];
-      if (!claimed) return;
-      t.absorb(gen, batch.slice(at, at + claimed.length));
-      at += claimed.length;
-    });
     for (const t of trainers) await t.ready(gen, jobs);
+    lead?.check();
     const rows = absorb(results, gen);
     members.forEach((m, i) => {
       const r = results[i] as MemberResult;

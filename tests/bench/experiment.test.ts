@@ -51,6 +51,18 @@ describe('benchExperiment', () => {
     expect(r.speedup).toBeGreaterThan(0);
   });
 
+  it('repeats alternate one-worker and pool runs; the figures are the medians of the pairs', async () => {
+    const h = hosts();
+    const r = await benchExperiment({ experiment: walkExperiment, seed: 3, workers: 2, makeHost: h.makeHost, makeSink: () => new MemorySink(), provenance, clock: () => performance.now(), repeats: 3 });
+    expect(h.opened).toEqual([1, 2, 1, 2, 1, 2]);
+    expect(h.closed).toBe(6);
+    expect(r.pairs).toHaveLength(3);
+    const mid = (xs: number[]): number => [...xs].sort((a, b) => a - b)[1] as number;
+    expect(r.oneWorkerSeconds).toBe(mid(r.pairs.map((p) => p.oneWorkerSeconds)));
+    expect(r.poolSeconds).toBe(mid(r.pairs.map((p) => p.poolSeconds)));
+    await expect(benchExperiment({ experiment: walkExperiment, seed: 3, workers: 2, makeHost: h.makeHost, makeSink: () => new MemorySink(), provenance, clock: () => performance.now(), repeats: 0 })).rejects.toThrow(/repeats/);
+  });
+
   it('a sink that cannot open fails the bench before any host starts', async () => {
     const h = hosts();
     const failing = benchExperiment({

@@ -97,6 +97,37 @@ describe('gtLoss and bias on projectile (ball)', () => {
     expect(atGeneration[0]!.reduce((a, b) => a + b, 0)).toBeLessThan(pop + 2 * pop * tiny.generations);
   });
 
+  it('on a runner with workers the references train in the background, in their own batches: the same record, bitwise; a failed reference batch fails the run', async () => {
+    const tiny = { ...BALL, alpha: 0.5, generations: 4, episodesPerGeneration: 32, seed: 17 };
+    const pop = tiny.population;
+    clearReferenceCache();
+    const serial = await runEvolve(tiny);
+    const batches: number[] = [];
+    // Parallelism 2 turns the background lead on; the jobs themselves still run on this thread.
+    const twoLanes = (fail: (batch: readonly unknown[]) => boolean): EvolveRuntime => ({
+      members: {
+        parallelism: 2,
+        runAll: async (batch) => {
+          batches.push(batch.length);
+          if (fail(batch)) throw new Error('reference batch lost');
+          return memberRunner({}).runAll(batch);
+        },
+      },
+    });
+    clearReferenceCache();
+    const background = await runEvolve(tiny, undefined, twoLanes(() => false));
+    expect(JSON.stringify(background)).toBe(JSON.stringify(serial));
+    // Start batch, then the members' batches alone (pop jobs) beside 2 references × generations batches.
+    expect(batches.filter((n) => n === pop)).toHaveLength(1 + tiny.generations + 2 * tiny.generations);
+    expect(batches.every((n) => n === pop)).toBe(true);
+    // A batch of the ground-truth reference (the only graded jobs when the run's channel is binary) fails: the run fails with its error.
+    clearReferenceCache();
+    let seen = 0;
+    const failing = twoLanes((batch) => (batch[0] as { gen: number; channel: { kind: string } }).channel.kind === 'graded' && (batch[0] as { gen: number }).gen === 1 && seen++ === 0);
+    await expect(runEvolve({ ...tiny, feedback: 'binary' }, undefined, failing)).rejects.toThrow(/reference batch lost/);
+    expect(seen).toBeGreaterThan(0);
+  });
+
   it('interleaved references give the numbers of references trained up front, bitwise', async () => {
     const tiny = { ...BALL, alpha: 0.75, generations: 3, episodesPerGeneration: 32, seed: 13 };
     // Up front, as evolve did before: both reference curves first (then cached), then the run.

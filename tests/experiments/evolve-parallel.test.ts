@@ -28,7 +28,7 @@ describe('evolve members on learner workers', () => {
   it('two workers in parallel give the serial run, bitwise', async () => {
     const pool = await createLearnerPool(2);
     pools.push(pool);
-    // A cold cache: the gtLoss references train again, their jobs in the same batches as the members'.
+    // A cold cache: the gtLoss references train again, in the background beside the members' batches (ReferenceLead).
     clearReferenceCache();
     const parallel = await runEvolve(SMALL, undefined, onPool(pool));
     expect(parallel.backend).toBe(serial.backend);

@@ -65,11 +65,13 @@ export const bench: CliCommand = {
       .option('--experiment <id>', 'experiment id', 'evolve')
       .option('--seed <s>', 'run seed', '1')
       .option('--workers <w>', 'worker threads in total of the pool run (default: one per core)')
+      .option('--repeats <n>', 'alternating pairs of runs (one worker, then the pool); the figures are medians', '3')
       .option('--json', 'print one JSON object as the last line')
-      .action(async (o: { experiment: string; seed: string; workers?: string; json?: boolean }) => {
+      .action(async (o: { experiment: string; seed: string; workers?: string; repeats: string; json?: boolean }) => {
         const experiment = getExperiment(o.experiment);
         const seed = parseOption('--seed', wholeNumber('--seed', 0, Number.MAX_SAFE_INTEGER), o.seed);
         const workers = o.workers === undefined ? defaultWorkerCount() : parseOption('--workers', wholeNumber('--workers', 1, 64), o.workers);
+        const repeats = parseOption('--repeats', wholeNumber('--repeats', 1, 50), o.repeats);
         const dir = mkdtempSync(join(tmpdir(), 'mirage-bench-'));
         try {
           // The worker script is bundled once per process (node-bundle.ts): build it before either
@@ -87,12 +89,14 @@ export const bench: CliCommand = {
             makeSink: (label) => new FileSink(join(dir, `${label}.jsonl`), { exclusive: true }),
             provenance: makeProvenance({ mirageLab: 'bench', packages: {}, runtime: `node ${process.versions.node}`, backend: 'wasm' }),
             clock: () => performance.now(),
+            repeats,
           });
-          const { experiment: id, oneWorkerSeconds, poolSeconds, speedup, recordOverhead } = r;
+          const { experiment: id, oneWorkerSeconds, poolSeconds, speedup, recordOverhead, pairs } = r;
           if (!o.json) {
-            io.out(`${id} --quick (seed ${seed}): 1 worker ${oneWorkerSeconds} s, ${workers} workers ${poolSeconds} s, speedup ${speedup}; record sink ${(100 * recordOverhead).toFixed(2)}% of the run; content hash ${r.contentHash.slice(0, 12)} (both runs)`);
+            const each = pairs.map((p) => `${p.oneWorkerSeconds}/${p.poolSeconds} s = ${p.speedup}`).join(', ');
+            io.out(`${id} --quick (seed ${seed}), ${repeats} pair${repeats === 1 ? '' : 's'} (${each}): medians 1 worker ${oneWorkerSeconds} s, ${workers} workers ${poolSeconds} s, speedup ${speedup}; record sink ${(100 * recordOverhead).toFixed(2)}% of the pool runs; content hash ${r.contentHash.slice(0, 12)} (every run)`);
           }
-          io.out(JSON.stringify({ experiment: id, oneWorkerSeconds, poolSeconds, workers, speedup, recordOverhead }));
+          io.out(JSON.stringify({ experiment: id, oneWorkerSeconds, poolSeconds, workers, speedup, recordOverhead, repeats, pairs }));
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
