@@ -20,7 +20,8 @@
  * are trained alongside the run, generation by generation: in process in the same batch as the
  * system's members, on workers in the background up to two generations ahead (`ReferenceLead`),
  * so their jobs fill the workers while the run decides (a run's first generation waits for one
- * reference generation, not for two whole reference runs); a later run of the same configuration reuses what is trained and extends it.
+ * reference generation, not for two whole reference runs); a later run of the same
+ * configuration reuses what is trained and extends it.
  * The reference members use the same slots, seeds and streams as the system's members (common
  * random numbers): at generation 0 a system member and its reference twin differ only by the
  * metric they learn from.
@@ -75,8 +76,8 @@ const channelName = (channel: ChannelChoice): string => (channel.kind === 'sched
 /**
  * A reference population trained generation by generation, beside the system's members: at
  * generation g the run asks for the reference's jobs of generation g (`claim`) and runs them in
- * the same batch as its members' jobs, so the pool stays busy and no generation waits for a
- * whole reference run. One trainer per configuration is shared through the cache: a later run of
+ * the same batch as its members' jobs (in process) or in the background (`ReferenceLead`, on
+ * workers), so no generation waits for a whole reference run. One trainer per configuration is shared through the cache: a later run of
  * the same configuration (another α or budget of a drift sweep) reads the generations already
  * trained and trains only the ones still missing. Its jobs are exactly the up-front training's
  * (same slots, seeds, streams, versions), so the curve is bitwise the same, however it is
@@ -189,16 +190,20 @@ export class ReferenceTrainer {
         continue;
       }
       const g = this.trained;
-      const batch = this.claim(g) as MemberJob[];
-      let results: MemberResult[];
-      try {
-        results = await jobs.runAll(batch);
-      } catch (err) {
-        this.release(g);
-        throw err;
-      }
-      this.absorb(g, results);
+      await this.runClaimed(g, this.claim(g) as MemberJob[], jobs);
     }
+  }
+
+  /** Runs the claimed jobs of generation `gen` through `jobs` and absorbs them; on failure gives the generation back and rethrows. */
+  async runClaimed(gen: number, batch: MemberJob[], jobs: JobRunner<MemberJob, MemberResult>): Promise<void> {
+    let results: MemberResult[];
+    try {
+      results = await jobs.runAll(batch);
+    } catch (err) {
+      this.release(gen);
+      throw err;
+    }
+    this.absorb(gen, results);
   }
 }
 
@@ -238,15 +243,12 @@ export class ReferenceLead {
         const gen = t.trained;
         const batch = t.claim(gen);
         if (!batch) return; // Another caller is training it.
-        let results: MemberResult[];
         try {
-          results = await this.jobs.runAll(batch);
+          await t.runClaimed(gen, batch, this.jobs);
         } catch (error) {
-          t.release(gen);
           this.failure = { error };
           return;
         }
-        t.absorb(gen, results);
       }
     } finally {
       this.running.delete(t);

@@ -621,8 +621,8 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
   // The experimenter's references for gtLoss and bias (dial.ts): the same budget, trained on the
   // ground-truth metric (graded: its margin) and on the designer metric (the run's channel).
   // Trained alongside the generations (in process in generation g's batch; on workers in the
-  // background, up to two generations ahead),
-  // shared per configuration, and carried in checkpoints so a resumed run continues them.
+  // background, up to two generations ahead), shared per configuration, and carried in
+  // checkpoints so a resumed run continues them.
   const gtChannel: ChannelChoice = { kind: 'graded' };
   const gtTrainer = cfg.gtLoss && gtMetric ? referenceTrainer(run, s.learnerConfig, metricToSpec(gtMetric), gtChannel) : null;
   const designerTrainer = gtTrainer && s.designer ? referenceTrainer(run, s.learnerConfig, metricToSpec(s.designer), startChannel) : null;
