@@ -43,7 +43,8 @@
  *
  * ## Budget
  * The oracle is per generation and shared (proposers may spend it too). The gate buys, in order:
- * an agreement sample of `sampleSize` cells from a seeded permutation of the matrix (the same
+ * an agreement sample of `sampleSize` cells from a seeded permutation of the matrix, its explored
+ * rows included (the members' exploring actions: see oracle.ts; the same
  * cells for every proposal of the generation, so after the first proposal it is free), then the
  * rows the non-regression check needs. Agreement is computed on every verdict revealed so far in
  * the generation.
@@ -279,9 +280,9 @@ function decision(
   };
 }
 
-/** Buys up to `size` verdicts of a seeded permutation of the matrix (stops quietly when the budget runs out). The first k cells are the same for every size ≥ k. */
+/** Buys up to `size` verdicts of a seeded permutation of the matrix, explored rows included (stops quietly when the budget runs out). The first k cells are the same for every size ≥ k. */
 function buySample(oracle: AnchorOracle, seed: number, generation: number, size: number): void {
-  const n = oracle.members.length * oracle.tasks.length;
+  const n = oracle.rows * oracle.tasks.length;
   const order = Array.from({ length: n }, (_, i) => i);
   const rng = new Stream([seed, 'gate:sample', generation]);
   for (let i = n - 1; i > 0; i--) {

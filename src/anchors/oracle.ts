@@ -3,7 +3,13 @@
  * verdicts (wall 1).
  *
  * The runner builds one `AnchorOracle` per generation from the anchor-task consequences of the
- * current population (a matrix: members × anchor tasks). Measurements are free — metrics are
+ * current population (a matrix: members × anchor tasks), optionally with explored rows below the
+ * members: the consequences of the members' exploring (stochastic) actions on the same tasks.
+ * They are cells the gate may sample and buy like any other, but not learners: `values` and
+ * member rankings cover the member rows only. They exist because a population that has learned
+ * a blind metric can fail ground truth on every greedy cell, and evidence with constant ground
+ * truth cannot tell a metric that agrees with it from one that does not (evolve, issue 10).
+ * Measurements are free — metrics are
  * functions of them and anyone may evaluate a metric on them. Each ground-truth verdict (pass and
  * margin of one cell) costs one unit of the generation's budget, like a human label; re-reading
  * a verdict already bought is free (the label is known), so several proposals judged in one
@@ -37,11 +43,17 @@ export interface AnchorMatrix {
   readonly members: readonly string[];
   /** Anchor task keys (the suite's `keys`), in suite order. */
   readonly tasks: readonly string[];
-  readonly consequences: readonly (readonly Pick<Consequence, 'measurements' | 'verdicts' | 'gtPass'>[])[];
+  readonly consequences: readonly (readonly AnchorConsequence[])[];
+  /** Explored rows (each one consequence per anchor task): cells below the members', not learners. */
+  readonly explored?: readonly (readonly AnchorConsequence[])[];
 }
+
+/** What the oracle keeps of a consequence. */
+export type AnchorConsequence = Pick<Consequence, 'measurements' | 'verdicts' | 'gtPass'>;
 
 /** One cell of the matrix. */
 export interface Cell {
+  /** Row: a member index, or members.length + k for explored row k. */
   readonly member: number;
   readonly task: number;
 }
@@ -63,6 +75,8 @@ export interface OracleOptions {
 export class AnchorOracle {
   readonly members: readonly string[];
   readonly tasks: readonly string[];
+  /** Rows of cells: the members, then the explored rows. */
+  readonly rows: number;
   readonly budget: number;
   readonly #measurements: readonly Readonly<Record<string, number>>[];
   readonly #pass: Uint8Array;
@@ -72,12 +86,14 @@ export class AnchorOracle {
 
   constructor(matrix: AnchorMatrix, options: OracleOptions) {
     const { members, tasks, consequences } = matrix;
+    const explored = matrix.explored ?? [];
     if (!(options.budget === Infinity || (Number.isInteger(options.budget) && options.budget >= 0))) {
       throw new RangeError(`oracle budget must be a non-negative integer, got ${options.budget}`);
     }
     if (consequences.length !== members.length) throw new RangeError(`${members.length} members but ${consequences.length} rows of consequences`);
     if (new Set(members).size !== members.length) throw new RangeError('member ids must be unique');
-    const n = members.length * tasks.length;
+    this.rows = members.length + explored.length;
+    const n = this.rows * tasks.length;
     this.members = Object.freeze([...members]);
     this.tasks = Object.freeze([...tasks]);
     this.budget = options.budget;
@@ -85,8 +101,8 @@ export class AnchorOracle {
     this.#margin = new Float64Array(n);
     this.#revealed = new Uint8Array(n);
     const meas: Readonly<Record<string, number>>[] = [];
-    consequences.forEach((row, m) => {
-      if (row.length !== tasks.length) throw new RangeError(`member ${members[m]}: ${row.length} consequences for ${tasks.length} anchor tasks`);
+    [...consequences, ...explored].forEach((row, m) => {
+      if (row.length !== tasks.length) throw new RangeError(`${m < members.length ? `member ${members[m]}` : `explored row ${m - members.length}`}: ${row.length} consequences for ${tasks.length} anchor tasks`);
       row.forEach((c, t) => {
         const i = m * tasks.length + t;
         meas.push(Object.freeze({ ...c.measurements }));
@@ -108,7 +124,7 @@ export class AnchorOracle {
   }
 
   #index(member: number, task: number): number {
-    if (!Number.isInteger(member) || member < 0 || member >= this.members.length) throw new RangeError(`member index ${member} out of range [0, ${this.members.length})`);
+    if (!Number.isInteger(member) || member < 0 || member >= this.rows) throw new RangeError(`member index ${member} out of range [0, ${this.rows})`);
     if (!Number.isInteger(task) || task < 0 || task >= this.tasks.length) throw new RangeError(`task index ${task} out of range [0, ${this.tasks.length})`);
     return member * this.tasks.length + task;
   }
@@ -118,7 +134,7 @@ export class AnchorOracle {
     return this.#measurements[this.#index(member, task)] as Readonly<Record<string, number>>;
   }
 
-  /** A metric's values on every cell, values[member][task] (free; NaN where undefined). */
+  /** A metric's values on every member cell, values[member][task] (free; NaN where undefined; explored rows excluded). */
   values(metric: Metric): number[][] {
     return this.members.map((_, m) => this.tasks.map((_, t) => metricValue(metric, this.#measurements[m * this.tasks.length + t] as Readonly<Record<string, number>>)));
   }

@@ -21,6 +21,7 @@ import { Stream } from '../core/rng.ts';
 import { resolveParams, type EpisodeSpec } from '../core/runtime.ts';
 import type { AnyWorld, Consequence, TaskBase } from '../core/types.ts';
 import { buildAnchorSuite, suiteEpisodes, suiteFeatures, type TaskSuite } from '../anchors/index.ts';
+import type { AnchorConsequence } from '../anchors/oracle.ts';
 import { buildProbeSuite, runProbe } from '../anchors/probe.ts';
 import { createChannel, type FeedbackChannel } from '../feedback/channels.ts';
 import { getLearnerFamily } from '../learners/registry.ts';
@@ -68,6 +69,8 @@ export interface MemberJob {
   readonly channelState: Readonly<Record<string, number>>;
   /** The metric in force: what the member learns from and the proxy it is scored by. */
   readonly metric: MetricSpec;
+  /** Exploring draws per anchor task for the gate's evidence (0 or absent: none; never at gen -1). */
+  readonly anchorExploration?: number;
 }
 
 /** A member's greedy figures after the job. */
@@ -83,6 +86,11 @@ export interface MemberEvaluation {
   readonly heldOutGt: number | null;
   /** Greedy anchor actions in action-box units [-1, 1]. */
   readonly boxActions: number[][];
+  /**
+   * The consequences of its exploring actions on the anchor tasks, one row per draw (the gate's
+   * explored rows: see AnchorOracle). Runner's side only, like anchorCs.
+   */
+  readonly anchorExploreCs: AnchorConsequence[][];
 }
 
 /** What a member job hands back: plain data. */
@@ -109,6 +117,7 @@ export const EVAL_BASE = 2 ** 44;
 export const ANCHOR_BASE = 2 ** 45;
 export const PROBE_BASE = 2 ** 46;
 export const HELD_OUT_BASE = 2 ** 47;
+export const ANCHOR_EXPLORE_BASE = 2 ** 48;
 
 /** Seed of the `version`-th learner of a slot. */
 export const seedFor = (seed: number, slot: number, version: number): number => new Stream([seed, 'member', slot, version]).int(0, 2 ** 31 - 1);
@@ -263,6 +272,16 @@ export async function runMemberJob(job: MemberJob, physics: BatchRunner): Promis
     const anchorCs = await simulate(suiteEpisodes(s.anchor, anchorActions, ANCHOR_BASE));
     const probe = await runProbe(s.probe, greedy(s.probeFeatures), simulate, PROBE_BASE);
     const heldOutCs = s.heldOut.length ? await simulate(episodesOf(s.heldOut, greedy(s.heldOut.map((t) => t.features)), HELD_OUT_BASE)) : null;
+    // Saved before exploring the anchors, so acting cannot reach the state (wall 1 holds anyway:
+    // nothing of these episodes is fed back to the learner).
+    const state = learner.save();
+    const anchorExploreCs: AnchorConsequence[][] = [];
+    const draws = gen >= 0 ? (job.anchorExploration ?? 0) : 0;
+    for (let k = 0; k < draws; k++) {
+      const actions = learner.act(s.anchorFeatures, new Stream([run.seed, 'anchor-explore', slot, gen, k]), 'explore');
+      const cs = await simulate(suiteEpisodes(s.anchor, actions, ANCHOR_EXPLORE_BASE + k * s.anchor.tasks.length));
+      anchorExploreCs.push(cs.map((c) => ({ measurements: c.measurements, verdicts: c.verdicts, gtPass: c.gtPass })));
+    }
     const evaluation: MemberEvaluation = {
       values,
       proxy: values.filter((v) => metricPasses(metric, v)).length / values.length,
@@ -271,10 +290,11 @@ export async function runMemberJob(job: MemberJob, physics: BatchRunner): Promis
       probeGt: probe.passRate ?? 0,
       heldOutGt: heldOutCs ? heldOutCs.filter((c) => c.gtPass).length / heldOutCs.length : null,
       boxActions: anchorActions.map((a) => toBox(world, params, a)),
+      anchorExploreCs,
     };
     return {
       slot,
-      state: learner.save(),
+      state,
       channelState: channel.snapshot(),
       capacity: learner.capacity,
       restarted,

@@ -113,6 +113,7 @@ export const evolveConfigSchema = z.strictObject({
   anchorTasks: int(2, 1000).default(24).describe('Anchor tasks (the gate checks ground truth on them).'),
   anchorBudget: int(0, 1_000_000).optional().describe('Ground-truth verdicts the safeguard may buy per generation (default 24 + 4 × anchorTasks: the agreement sample, two rows for re-validation, two for a proposal).'),
   anchorBudgetTotal: int(0, 100_000_000).optional().describe('Ground-truth verdicts the safeguard may buy over the whole run (each generation gets at most what is left; default: no run limit).'),
+  anchorExploration: int(0, 16).default(1).describe("Exploring draws per anchor task per member added to the gate's evidence (explored rows: cells the gate may buy, not learners); 0 = greedy cells only."),
   heldOutTasks: int(1, 10_000).default(48).describe('Held-out train-distribution tasks (never trained on, never anchors) on which gtLoss and bias are measured.'),
   gtLoss: z.boolean().default(true).describe('Measure gtLoss and bias: trains two reference populations (ground-truth metric, designer metric) with the same budget alongside the generations, once per configuration (cached).'),
   steering: z.number().min(0).max(10).default(1).describe("Weight of the gate's past verdicts in the meta-agent's proposals (0 = unsteered: the self-flattering preference alone)."),
@@ -576,6 +577,7 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     channel: m.channelChoice,
     channelState: m.channelState,
     metric: metricToSpec(current),
+    anchorExploration: cfg.anchorExploration,
   });
   /** Takes a generation's job results into the members; returns the evaluation rows. */
   const absorb = (results: readonly MemberResult[], gen: number) =>
@@ -694,7 +696,10 @@ export async function* evolveSteps(input: unknown, runtime: EvolveRuntime = {}, 
     // A run budget caps what each generation may buy (anchorBudgetTotal: verdicts counted per run).
     const bought = generations.reduce((a, g) => a + g.budgetSpent, 0);
     const genBudget = cfg.anchorBudgetTotal === undefined ? budget : Math.max(0, Math.min(budget, cfg.anchorBudgetTotal - bought));
-    const oracle = new AnchorOracle({ members: members.map((m) => m.id), tasks: suites.anchor.keys, consequences: rows.map((r) => r.anchorCs) }, { budget: genBudget });
+    const oracle = new AnchorOracle(
+      { members: members.map((m) => m.id), tasks: suites.anchor.keys, consequences: rows.map((r) => r.anchorCs), explored: rows.flatMap((r) => r.anchorExploreCs) },
+      { budget: genBudget },
+    );
     const bestIdx = bestMember(oracle, current);
     const d = mean(members.map((m) => m.path));
     const ctx: SafeguardContext = { oracle, current, generation: gen, distance: d };

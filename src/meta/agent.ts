@@ -130,14 +130,19 @@ export class MetaAgent {
     const currentPreference = preferenceOf(view.current, view.recent, preference);
     const steer = this.options.steering > 0 && this.memory.size > 0 ? this.options.steering : 0;
     const weights = steer > 0 ? measurementWeights(this.memory.measurementSupport(measurements), steer) : undefined;
-    const currentSupport = steer > 0 ? this.memory.support(view.current) : null;
+    // Once the memory holds a pass and a fail, candidates get calibrated bars and support is the
+    // gate's own pair, min(τ-b, κ) (steering.ts); before that, τ-b alone.
+    const calibrating = steer > 0 && this.memory.bothOutcomes;
+    const currentSupport = steer > 0 ? (calibrating ? this.memory.gateSupport(view.current) : this.memory.support(view.current)) : null;
     const out: MetricCandidate[] = [];
     const seen: Metric[] = [view.current];
     // A few spare attempts: some operators do not apply to some metrics (nothing to drop).
     for (let attempt = 0; attempt < 4 * k && out.length < k; attempt++) {
       const rng = new Stream([seed, 'meta:metric', view.generation, attempt]);
       const operator = this.proposer.pick(rng);
-      const metric = mutateMetric(operator, view.current, { measurements, recent: view.recent, rng, ...(weights ? { weights } : {}) });
+      const mutated = mutateMetric(operator, view.current, { measurements, recent: view.recent, rng, ...(weights ? { weights } : {}) });
+      const calibration = mutated && calibrating ? this.memory.calibrate(mutated, measurements) : null;
+      const metric = calibration?.metric ?? mutated;
       if (!metric || seen.some((m) => sameMetric(m, metric)) || (view.reference.length > 0 && passRateOn(metric, view.reference) > this.options.maxReferencePassRate)) {
         this.proposer.reward(operator, 0);
         continue;
@@ -145,13 +150,21 @@ export class MetaAgent {
       seen.push(metric);
       const p = preferenceOf(metric, view.recent, preference);
       const gain = p.score - currentPreference.score;
-      const support = steer > 0 ? this.memory.support(metric) : null;
+      const support = steer > 0 ? (calibration ? calibration.support : calibrating ? this.memory.gateSupport(metric) : this.memory.support(metric)) : null;
       const score = steer > 0 && support !== null ? gain + steer * (support - (currentSupport ?? 0)) : gain;
       out.push({ proposal: { metric, parent: view.currentId, operator }, operator, preference: p, gain, support, score });
     }
     // Best score first (the preference gain when unsteered); ties keep generation order (stable sort).
     const ranked = out.map((c, i) => ({ c, i })).sort((a, b) => b.c.score - a.c.score || a.i - b.i).map((x) => x.c);
-    const submit = ranked.filter((c) => c.score > this.options.minGain).slice(0, this.options.submissions);
+    let submit = ranked.filter((c) => c.score > this.options.minGain).slice(0, this.options.submissions);
+    // Steered, one slot is the anchors': the best-supported candidate, when it beats the adopted
+    // metric's support and the preference left it out (a calibrated bar flatters less, so the
+    // score alone would rarely offer it).
+    if (steer > 0) {
+      let top: MetricCandidate | null = null;
+      for (const c of ranked) if (c.support !== null && (top === null || c.support > (top.support as number))) top = c;
+      if (top && (top.support as number) > (currentSupport ?? 0) && !submit.includes(top)) submit = [...submit.slice(0, this.options.submissions - 1), top];
+    }
     return { currentPreference, candidates: ranked, submit };
   }
 
