@@ -91,4 +91,22 @@ describe('AnchorOracle', () => {
     expect(() => new AnchorOracle(matrix(), { budget: 1 }).query(3, 0)).toThrow(RangeError);
     expect(new AnchorOracle(matrix(), { budget: Infinity }).remaining).toBe(Infinity);
   });
+
+  it('explored rows are cells to buy below the members, never members', () => {
+    const base = matrix();
+    const row = (e: number) => [0, 1, 2, 3].map(() => ({ measurements: { restError: e }, verdicts: [{ check: 'restsInZone', pass: e <= 0.5, margin: 0.5 - e }], gtPass: e <= 0.5 }));
+    const o = new AnchorOracle({ ...base, explored: [row(0.1), row(2)] }, { budget: 10 });
+    expect([o.members.length, o.rows]).toEqual([3, 5]);
+    // values (and so every member ranking) cover the members only.
+    expect(o.values(parseMetric({ expression: 'restError', direction: 'lower', threshold: 0.5 }, ['restError']))).toHaveLength(3);
+    expect(o.measurements(3, 0)).toEqual({ restError: 0.1 });
+    expect(o.query(3, 2)).toEqual({ member: 3, task: 2, pass: true, margin: 0.4 });
+    expect(o.query(4, 0).pass).toBe(false);
+    expect(o.evidence()).toEqual([
+      { measurements: { restError: 0.1 }, margin: 0.4, pass: true },
+      { measurements: { restError: 2 }, margin: -1.5, pass: false },
+    ]);
+    expect(() => o.query(5, 0)).toThrow('member index 5 out of range [0, 5)');
+    expect(() => new AnchorOracle({ ...base, explored: [row(0.1).slice(1)] }, { budget: 1 })).toThrow('explored row 0: 3 consequences for 4 anchor tasks');
+  });
 });

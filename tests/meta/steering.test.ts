@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { kendallTauB } from '../../src/anchors/agreement.ts';
 import { Stream } from '../../src/core/rng.ts';
 import type { MeasurementSpec } from '../../src/core/types.ts';
-import { DEFAULT_META, MetaAgent, tauB, type GateVerdict, type MeasurementRecord } from '../../src/meta/index.ts';
-import { parseMetric } from '../../src/metrics/index.ts';
+import { AnchorMemory, DEFAULT_META, MetaAgent, tauB, type GateVerdict, type MeasurementRecord } from '../../src/meta/index.ts';
+import { metricValue, parseMetric } from '../../src/metrics/index.ts';
 
 const SPECS: readonly MeasurementSpec[] = [
   { name: 'landingError', doc: '', unit: 'm', better: 'lower' },
@@ -88,4 +88,52 @@ describe('steering by the gate verdicts', () => {
     const view = { generation: 5, current: landing, currentId: 'M0', recent: balls(100, 2).recent, reference: [] };
     expect(JSON.stringify(b.proposeMetrics(view))).toBe(JSON.stringify(a.proposeMetrics(view)));
   });
+
+  it('calibrates a bar to the remembered verdicts: best κ, its direction kept, none without a pass and a fail', () => {
+    const { verdicts } = balls(300, 5);
+    const memory = new AnchorMemory();
+    const rest = parseMetric({ expression: 'restError', direction: 'lower', threshold: 1.5 }, SPECS);
+    memory.add(verdicts.filter((v) => !v.pass));
+    expect(memory.calibrate(rest, SPECS)).toBeNull();
+    memory.add(verdicts);
+    const c = memory.calibrate(rest, SPECS)!;
+    // Ground truth passes restError ≤ 0.5 exactly: the bar lands between the worst pass and the best fail.
+    const worstPass = Math.max(...verdicts.filter((v) => v.pass).map((v) => v.measurements.restError as number));
+    const bestFail = Math.min(...verdicts.filter((v) => !v.pass).map((v) => v.measurements.restError as number));
+    expect(c.metric.threshold).toBeGreaterThanOrEqual(worstPass);
+    expect(c.metric.threshold).toBeLessThan(bestFail);
+    expect(c.kappa).toBe(1);
+    expect(c.support).toBeCloseTo(memory.support(rest)!, 12);
+    // At its own loose bar the same metric agrees far less on pass/fail: support drops to κ.
+    expect(memory.gateSupport(rest)!).toBeLessThan(0.5);
+    // A metric blind to the roll cannot be calibrated into agreement.
+    const land = memory.calibrate(landing, SPECS)!;
+    expect(land.kappa).toBeLessThan(0.5);
+    // A higher-is-better metric: the bar keeps its direction.
+    const neg = memory.calibrate(parseMetric({ expression: '0 - restError', direction: 'higher', threshold: -3 }, SPECS), SPECS)!;
+    expect(neg.metric.direction).toBe('higher');
+    expect(neg.kappa).toBe(1);
+  });
+
+  it('steered with a pass and a fail, one submission is the best-supported candidate at a calibrated bar', () => {
+    let offered = 0;
+    for (const seed of [1, 2, 3]) {
+      const { recent, verdicts } = balls(200, seed);
+      const a = agent(1);
+      a.observeVerdicts(verdicts.slice(0, 48));
+      const p = a.proposeMetrics({ generation: 4, current: landing, currentId: 'M0', recent, reference: [] });
+      const top = [...p.candidates].sort((x, y) => (y.support ?? -2) - (x.support ?? -2))[0]!;
+      expect(p.submit.length).toBeGreaterThan(0);
+      expect(p.submit.length).toBeLessThanOrEqual(DEFAULT_META.submissions);
+      if (p.submit.includes(top)) offered++;
+      // Every candidate's support is the gate's pair min(τ-b, κ): never above its τ-b.
+      for (const c of p.candidates) expect(c.support!).toBeLessThanOrEqual(tauB(recentGoodness(c.proposal.metric, verdicts.slice(0, 48)), verdicts.slice(0, 48).map((v) => v.margin))! + 1e-12);
+    }
+    expect(offered).toBe(3);
+  });
 });
+
+function recentGoodness(metric: ReturnType<typeof parseMetric>, cells: readonly GateVerdict[]): number[] {
+  const sign = metric.direction === 'lower' ? -1 : 1;
+  return cells.map((c) => sign * metricValue(metric, c.measurements));
+}
