@@ -14,7 +14,9 @@ describe('no record reports an undefined statistic as a number', () => {
   beforeAll(async () => {
     await initTfNode();
     const small = { generations: 6, population: 3, episodesPerGeneration: 48, anchorTasks: 8, probeTasks: 8, trainTasks: 24, evalTasks: 8, warmup: 1 };
-    records = [await runEvolve({ ...small, world: 'projectile', alpha: 0.8, seed: 3 }), await runEvolve({ ...small, world: 'sensor', alpha: 0.5, seed: 5 })];
+    // The sensor run uses greedy evidence only: explored rows (the default) give the gate both
+    // ground-truth classes on these small runs, and no statistic was undefined (measured 2026-12-07).
+    records = [await runEvolve({ ...small, world: 'projectile', alpha: 0.8, seed: 3 }), await runEvolve({ ...small, world: 'sensor', alpha: 0.5, seed: 5, anchorExploration: 0 })];
   }, 300_000);
 
   it('every agreement in a record: one ground-truth class ⇒ AUC and κ null; null ⇔ cause; no sentence cites an undefined statistic as a number', () => {

@@ -60,11 +60,15 @@ describe('evolve: a function of (config, seed)', () => {
     for (const d of a.decisions) {
       expect(Object.keys(d).slice(0, 5)).toEqual(['gen', 'metric', 'agreement', 'accepted', 'reason']);
       expect(d.reason).toMatch(/^(accepted|rejected|undecided|fallback): /); // issue 15: undecided reviews and fallbacks are decisions too
-      expect(d.parent).toMatch(/^M\d+$/);
+      // A fallback to the start metric has no parent (it is the root of the lineage).
+      if (d.kind === 'fallback' && d.metricId === 'M0') expect(d.parent).toBeNull();
+      else expect(d.parent).toMatch(/^M\d+$/);
       expect(typeof d.operator).toBe('string');
       expect(d.agreement.n).toBeGreaterThanOrEqual(0);
       expect(d.budgetSpent).toBeGreaterThanOrEqual(0);
-      expect(d.thresholds).toMatchObject({ alpha: 0.5 });
+      // A fallback is the run's act, not a review: it carries no gate thresholds.
+      if (d.kind === 'fallback') expect(d.thresholds).toBeNull();
+      else expect(d.thresholds).toMatchObject({ alpha: 0.5 });
     }
   });
 
