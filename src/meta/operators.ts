@@ -14,7 +14,7 @@
  */
 import type { Stream } from '../core/rng.ts';
 import type { MeasurementSpec } from '../core/types.ts';
-import { build, checkAst, children, compile, metricValue, MetricError, parseMetric, print, type Expr, type Metric, type MetricDirection } from '../metrics/index.ts';
+import { build, checkAst, children, compile, measurementsUsed, metricValue, MetricError, parseMetric, print, type Expr, type Metric, type MetricDirection } from '../metrics/index.ts';
 
 /** The operator names, in listing order (the bandit's arms). */
 export const METRIC_OPERATORS = ['soften-threshold', 'sharpen-threshold', 'change-weight', 'add-term', 'drop-term', 'swap-measurement'] as const;
@@ -248,13 +248,18 @@ function changeWeight(metric: Metric, ctx: MutationContext): Metric | null {
 }
 
 /**
- * add-term: `metric ± w·m` for a measurement m, signed so the term rewards what m's spec calls
- * better (random for descriptive ones), w matched to the spreads seen on recent episodes (so the
- * new term neither vanishes nor swamps the old ones); the bar is recalibrated to the old pass
- * rate, since a summand changes the metric's scale.
+ * add-term: `metric ± w·m` for a measurement m the metric does not read yet, signed so the term
+ * rewards what m's spec calls better (random for descriptive ones), w matched to the spreads seen
+ * on recent episodes (so the new term neither vanishes nor swamps the old ones); the bar is
+ * recalibrated to the old pass rate, since a summand changes the metric's scale. (A measurement
+ * already read would only re-weight it — `change-weight`'s job — or, on a one-measurement metric,
+ * print `restError + 0.5 * restError`: the same metric with another bar.)
  */
 function addTerm(metric: Metric, ctx: MutationContext): Metric | null {
-  const spec = pickSpec(ctx, ctx.measurements);
+  const used = new Set(measurementsUsed(metric.ast));
+  const fresh = ctx.measurements.filter((m) => !used.has(m.name));
+  if (fresh.length === 0) return null;
+  const spec = pickSpec(ctx, fresh);
   const want = spec.better === 'none' ? (ctx.rng.next() < 0.5 ? 'lower' : 'higher') : spec.better;
   const op = want === metric.direction ? '+' : '-';
   const sdOld = std(valuesOf(metric, ctx.recent));

@@ -140,6 +140,21 @@ describe('the operators', () => {
     for (const e of withTime) expect(e).toMatch(/- [\d.e-]+ \* timeInZone|- timeInZone/);
   });
 
+  it('add-term adds only a measurement the metric does not read yet, even when weights favour one it reads', () => {
+    const recent = episodes();
+    const m = metric('restError + 0.5 * minDistToTarget', 'lower', 0.8);
+    // Steering weights that favour restError overwhelmingly (what the gate's verdicts do on a ball).
+    const weights = { restError: 1e6, landingError: 1, minDistToTarget: 1e6, timeInZone: 1, maxHeight: 1, flag: 1 };
+    for (let s = 0; s < 40; s++) {
+      const c = mutateMetric('add-term', m, { ...ctx(s, recent), weights }) as Metric;
+      expect(c.expression.match(/restError/g)).toHaveLength(1);
+      expect(c.expression.match(/minDistToTarget/g)).toHaveLength(1);
+    }
+    // A metric that reads every measurement has no term to add.
+    const all = metric('restError + landingError + minDistToTarget - timeInZone + maxHeight - flag', 'lower', 3);
+    expect(mutateMetric('add-term', all, ctx(1, recent))).toBeNull();
+  });
+
   it('drop-term keeps the bar when it drops a min/max argument and recalibrates a dropped summand', () => {
     const recent = episodes();
     const conj = metric('max(restError, landingError)', 'lower', 0.5);
