@@ -295,7 +295,8 @@ function dropTerm(metric: Metric, ctx: MutationContext): Metric | null {
 }
 
 /**
- * swap-measurement: replace one measurement reference by another measurement — or, as one more
+ * swap-measurement: replace one measurement reference by another measurement the metric does not
+ * read yet — or, as one more
  * site to pick, the whole metric by a single measurement ("judge them by m instead"). A metric
  * that becomes a single measurement takes that measurement's declared direction, and only
  * measurements with one qualify: "maxHeight, lower is better" is not a success metric anyone
@@ -310,7 +311,10 @@ function swapMeasurement(metric: Metric, ctx: MutationContext): Metric | null {
   const site = ctx.rng.pick(sites);
   const alone = site.path.length === 0;
   const oldName = site.node?.type === 'measurement' ? site.node.name : null;
-  const others = ctx.measurements.filter((m) => m.name !== oldName && (!alone || m.better !== 'none'));
+  // Inside a compound metric the new reference must be a measurement it does not read yet:
+  // `restError + 21.5 * landingError` → `restError + 21.5 * restError` is `restError` with another bar.
+  const used = new Set(measurementsUsed(metric.ast));
+  const others = ctx.measurements.filter((m) => m.name !== oldName && (alone ? m.better !== 'none' : !used.has(m.name)));
   if (others.length === 0) return null;
   const next = pickSpec(ctx, others);
   const ast = replaceAt(metric.ast, site.path, build.ref(next.name));

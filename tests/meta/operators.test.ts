@@ -140,7 +140,7 @@ describe('the operators', () => {
     for (const e of withTime) expect(e).toMatch(/- [\d.e-]+ \* timeInZone|- timeInZone/);
   });
 
-  it('add-term adds only a measurement the metric does not read yet, even when weights favour one it reads', () => {
+  it('add-term and swap-measurement bring in only a measurement the metric does not read yet, even when weights favour one it reads', () => {
     const recent = episodes();
     const m = metric('restError + 0.5 * minDistToTarget', 'lower', 0.8);
     // Steering weights that favour restError overwhelmingly (what the gate's verdicts do on a ball).
@@ -149,6 +149,12 @@ describe('the operators', () => {
       const c = mutateMetric('add-term', m, { ...ctx(s, recent), weights }) as Metric;
       expect(c.expression.match(/restError/g)).toHaveLength(1);
       expect(c.expression.match(/minDistToTarget/g)).toHaveLength(1);
+    }
+    // Nor does swap-measurement bring a second reference to a measurement already read.
+    for (let s = 0; s < 40; s++) {
+      const c = mutateMetric('swap-measurement', m, { ...ctx(s, recent), weights });
+      if (c === null || !c.expression.includes('+')) continue;
+      for (const name of ['restError', 'minDistToTarget', 'landingError', 'timeInZone', 'maxHeight', 'flag']) expect((c.expression.match(new RegExp(`\\b${name}\\b`, 'g')) ?? []).length).toBeLessThanOrEqual(1);
     }
     // A metric that reads every measurement has no term to add.
     const all = metric('restError + landingError + minDistToTarget - timeInZone + maxHeight - flag', 'lower', 3);
