@@ -69,7 +69,7 @@ export const safeguardsConfigSchema = z
     worlds: z.array(worldEntrySchema).min(1).default(defaultLeaderboardWorlds).describe('Worlds (default: projectile with body=ball and every honeypot).'),
     safeguards: z.array(z.enum(SAFEGUARD_KINDS)).min(1).default(() => [...SAFEGUARD_KINDS]).describe('Safeguards to compare (default: every registered one).'),
     reference: z.boolean().default(true).describe('Also run the open gate (α = 0) on every world and seed, as the reference row.'),
-    alpha: z.number().min(0).max(1).default(0.75).describe('Gate strength α every safeguard runs at (0.75: each registered one fired there in the quick preset).'),
+    alpha: z.number().min(0).max(1).default(0.9).describe('Gate strength α every safeguard runs at (0.9: each registered one fires there in the quick preset; at 0.75, since the gate samples explored rows and steered proposals get calibrated bars, non-regression no longer fired).'),
     seeds: int(1, 100).default(3).describe('Seeds per (world, safeguard): seed, seed + 1, …'),
     generations: int(1, 1000).default(20).describe('Generations per run.'),
     population: int(2, 64).default(6).describe('Learners per run.'),
