@@ -16,9 +16,9 @@
  *   exp(3 · steering · s(m)), with s(m) the Kendall τ-b of the measurement, oriented by its
  *   declared direction, against the remembered margins (0 for measurements with no direction or
  *   no evidence);
- * - **what is submitted**: candidates are ranked by preference gain + steering · (τ(candidate) −
- *   τ(adopted)), τ on the remembered verdicts, so a candidate the anchors support is submitted
- *   even when it flatters the learners less;
+ * - **what is submitted**: candidates are ranked by preference gain + steering · (s(candidate) −
+ *   s(adopted)), s the support on the remembered verdicts (τ-b; min(τ-b, κ) once calibrating, see
+ *   below), so a candidate the anchors support is submitted even when it flatters the learners less;
  * - **where the bar goes** (once the memory holds a pass and a fail): a candidate's threshold is
  *   moved to the bar at which its pass/fail agrees best with the remembered verdicts (Cohen's κ;
  *   ties: the bar nearest its own), and its support becomes min(τ-b, κ) — the two statistics the
@@ -32,7 +32,7 @@
  */
 import { deterministicMath } from '../core/detmath.ts';
 import type { MeasurementSpec } from '../core/types.ts';
-import { metricValue, parseMetric, type Metric } from '../metrics/index.ts';
+import { MetricError, metricValue, parseMetric, type Metric } from '../metrics/index.ts';
 import type { MeasurementRecord } from './operators.ts';
 
 /** One verdict the safeguard bought: what the oracle revealed, as plain data. */
@@ -170,8 +170,10 @@ export class AnchorMemory {
     let calibrated: Metric;
     try {
       calibrated = parseMetric({ expression: metric.expression, direction: metric.direction, threshold: threshold === 0 ? 0 : threshold }, specs);
-    } catch {
-      return null;
+    } catch (err) {
+      // A bar the metric language refuses (none is expected: the bar lies between two finite values).
+      if (err instanceof MetricError) return null;
+      throw err;
     }
     return { metric: calibrated, kappa: best.kappa, support: Math.min(tau, best.kappa) };
   }
