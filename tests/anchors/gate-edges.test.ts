@@ -115,6 +115,22 @@ describe('the anchor gate', () => {
     expect(() => gate(0.5, { sampleSize: 0 })).not.toThrow();
   });
 
+  it('samples the explored rows too: greedy cells that all fail leave κ undefined, explored cells that pass make it defined', () => {
+    // Greedy throws: x = 3 everywhere, all fail. Explored throws: x alternates 1 (pass) and 3 (fail).
+    const greedy = matrixOf([Array.from({ length: 6 }, () => [3, 0, false] as const), Array.from({ length: 6 }, () => [3, 1, false] as const)]);
+    const exploredRow = (k: number) => Array.from({ length: 6 }, (_, t) => ({ measurements: { x: (t + k) % 2 ? 1 : 3, y: 0 }, verdicts: [{ check: 'ok', pass: (t + k) % 2 === 1, margin: (t + k) % 2 ? 1 : -1 }], gtPass: (t + k) % 2 === 1 }));
+    const proposal = { metric: metric('x', 'lower', 2), parent: 'M0', operator: 'swap' };
+    const blind = gate(0.5, { sampleSize: 12, minEvidence: 4 }).review(proposal, ctx(new AnchorOracle(greedy, { budget: 24 }), Y));
+    expect(blind.outcome).toBe('undecided');
+    expect(blind.agreement.passes).toBe(0);
+    const o = new AnchorOracle({ ...greedy, explored: [exploredRow(0), exploredRow(1)] }, { budget: 24 });
+    const seeing = gate(0.5, { sampleSize: 12, minEvidence: 4 }).review(proposal, ctx(o, Y));
+    expect(o.revealed().some((v) => v.member >= 2)).toBe(true);
+    expect(seeing.agreement.passes).toBeGreaterThan(0);
+    expect(seeing.agreement.kappa).toBe(1);
+    expect(seeing.outcome).toBe('accepted');
+  });
+
   it('α = 0 accepts without buying; its name and reason say so', () => {
     const o = new AnchorOracle(TWO, { budget: 100 });
     const g = gate(0);
