@@ -19,6 +19,7 @@ import type { AnyExperiment, LearnerRunner } from '../experiments/types.ts';
 import type { Provenance } from '../runs/record.ts';
 import { startRun } from '../runs/runner.ts';
 import { timedSink, type RecordSink } from '../runs/sink.ts';
+import { quantileSorted } from '../stats/bootstrap.ts';
 
 /** A host's workers for one timed run: physics, learner jobs, and how to stop them. */
 export interface BenchHost {
@@ -99,11 +100,8 @@ async function timedRun(o: ExperimentBenchOptions, config: { seed: number } & Re
   }
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
+/** Median of the values (the 0.5 quantile of `quantileSorted`). */
+const median = (xs: readonly number[]): number => quantileSorted([...xs].sort((a, b) => a - b), 0.5);
 
 /** Times the experiment's quick run on one worker thread and on `workers`, `repeats` alternating pairs. */
 export async function benchExperiment(o: ExperimentBenchOptions): Promise<ExperimentBenchResult> {

@@ -133,7 +133,8 @@ export class MetaAgent {
     // Once the memory holds a pass and a fail, candidates get calibrated bars and support is the
     // gate's own pair, min(τ-b, κ) (steering.ts); before that, τ-b alone.
     const calibrating = steer > 0 && this.memory.bothOutcomes;
-    const currentSupport = steer > 0 ? (calibrating ? this.memory.gateSupport(view.current) : this.memory.support(view.current)) : null;
+    const supportOf = (m: Metric): number | null => (calibrating ? this.memory.gateSupport(m) : this.memory.support(m));
+    const currentSupport = steer > 0 ? supportOf(view.current) : null;
     const out: MetricCandidate[] = [];
     const seen: Metric[] = [view.current];
     // A few spare attempts: some operators do not apply to some metrics (nothing to drop).
@@ -150,7 +151,7 @@ export class MetaAgent {
       seen.push(metric);
       const p = preferenceOf(metric, view.recent, preference);
       const gain = p.score - currentPreference.score;
-      const support = steer > 0 ? (calibration ? calibration.support : calibrating ? this.memory.gateSupport(metric) : this.memory.support(metric)) : null;
+      const support = steer > 0 ? (calibration?.support ?? supportOf(metric)) : null;
       const score = steer > 0 && support !== null ? gain + steer * (support - (currentSupport ?? 0)) : gain;
       out.push({ proposal: { metric, parent: view.currentId, operator }, operator, preference: p, gain, support, score });
     }

@@ -14,7 +14,7 @@
  */
 import type { Stream } from '../core/rng.ts';
 import type { MeasurementSpec } from '../core/types.ts';
-import { build, checkAst, children, compile, measurementsUsed, metricValue, MetricError, parseMetric, print, type Expr, type Metric, type MetricDirection } from '../metrics/index.ts';
+import { build, checkAst, children, compile, measurementsUsed, metricPasses, metricValue, MetricError, parseMetric, print, type Expr, type Metric, type MetricDirection } from '../metrics/index.ts';
 
 /** The operator names, in listing order (the bandit's arms). */
 export const METRIC_OPERATORS = ['soften-threshold', 'sharpen-threshold', 'change-weight', 'add-term', 'drop-term', 'swap-measurement'] as const;
@@ -92,8 +92,7 @@ export function passRateOn(metric: Metric, recent: readonly MeasurementRecord[])
   if (recent.length === 0) return 0;
   let k = 0;
   for (const r of recent) {
-    const v = metricValue(metric, r);
-    if (!Number.isNaN(v) && (metric.direction === 'lower' ? v <= metric.threshold : v >= metric.threshold)) k++;
+    if (metricPasses(metric, metricValue(metric, r))) k++;
   }
   return k / recent.length;
 }

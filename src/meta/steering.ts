@@ -32,7 +32,7 @@
  */
 import { deterministicMath } from '../core/detmath.ts';
 import type { MeasurementSpec } from '../core/types.ts';
-import { MetricError, metricValue, parseMetric, type Metric } from '../metrics/index.ts';
+import { MetricError, metricPasses, metricValue, parseMetric, type Metric } from '../metrics/index.ts';
 import type { MeasurementRecord } from './operators.ts';
 
 /** One verdict the safeguard bought: what the oracle revealed, as plain data. */
@@ -121,8 +121,7 @@ export class AnchorMemory {
     let onlyA = 0;
     let onlyB = 0;
     for (const c of this.#cells) {
-      const v = metricValue(metric, c.measurements);
-      const a = !Number.isNaN(v) && (metric.direction === 'lower' ? v <= metric.threshold : v >= metric.threshold);
+      const a = metricPasses(metric, metricValue(metric, c.measurements));
       if (a && c.pass) both++;
       else if (a) onlyA++;
       else if (c.pass) onlyB++;
@@ -148,6 +147,7 @@ export class AnchorMemory {
     const n = this.#cells.length;
     const passes = this.#cells.filter((c) => c.pass).length;
     let best: { bar: number; kappa: number } | null = null;
+    const own = sign * metric.threshold;
     let both = 0;
     let onlyA = 0;
     // Sweep the bar down through the goodness values: after cell i, cells 0..i pass.
@@ -162,7 +162,6 @@ export class AnchorMemory {
       let bar = (c.g + next) / 2;
       const rounded = Number(bar.toPrecision(3));
       if (rounded < c.g && rounded > next) bar = rounded;
-      const own = sign * metric.threshold;
       if (best === null || k > best.kappa + 1e-12 || (Math.abs(k - best.kappa) <= 1e-12 && Math.abs(bar - own) < Math.abs(best.bar - own))) best = { bar, kappa: k };
     }
     if (best === null) return null;
