@@ -16,7 +16,18 @@
  *   τ(α)     = α            for α > 0: minimum agreement (τ-b and κ) 0.25, 0.5, 0.75 at ¼, ½, ¾
  *   slack(α) = (1 − α) / 2  for α > 0: allowed fall of the best learner's anchor GT pass rate,
  *                            0.375, 0.25, 0.125 at ¼, ½, ¾, 0 at 1
+ *   n(α) = 24 · α / (1 − α) for 0 < α < 1: the anchor verdicts a decision rests on (its
+ *                            sample, and the fewest it decides on): 8, 24, 72 at ¼, ½, ¾
  *   locked   = (α = 1)      only the locked metric is adopted (evolve: the designer metric)
+ * Why n(α) (issue 10, measured): with τ and slack alone the interior of the dial ended alike once
+ * the gate had evidence — the steered meta-agent calibrates a candidate's bar to the verdicts it
+ * has seen, and a calibrated candidate clears every τ(α) < 1 (the drift preset's α = ¼, ½, ¾ ended
+ * within 0.01 of each other with 640 verdicts). n(α) makes α the price of a decision: the odds
+ * α / (1 − α) times the base sample. A weak gate decides often on little evidence (noisy: it can
+ * adopt what the anchors do not support), a strong one seldom on much (a run budget buys it few
+ * decisions: it stays near the designer metric). Both ends are its limits: n(0) = 0 (nothing
+ * bought, the meta-agent rules) and n(1) = ∞ (no budget buys a decision: locked). So the budget
+ * moves the bottom of the dial's curve toward larger α.
  * Why this one (issue 10): the old τ(α) = 2α − 1 and slack = (1 − α)/(2α) were dead for α ≤ ½ —
  * agreement statistics of metrics built from a world's measurements live in [0, 1] (the
  * measurements declare honest directions), so a bar ≤ 0 rejected nothing, and a slack ≥ 1 on a
@@ -81,8 +92,12 @@ export { sameMetric, type Proposal };
 export const ALPHA_MAPPING = Object.freeze({
   minAgreement: 'τ(α) = α for α > 0; −1 at α = 0 (open gate)',
   slack: 'slack(α) = (1 − α) / 2 for α > 0; ∞ at α = 0',
+  evidence: 'n(α) = 24 · α / (1 − α) anchor verdicts per decision for 0 < α < 1 (8, 24, 72 at ¼, ½, ¾); none at α = 0',
   locked: 'locked to the designer metric iff α = 1',
 });
+
+/** The gate's sample at α = ½ (n(α) scales it by the odds α / (1 − α)). */
+export const BASE_SAMPLE = 24;
 
 /** What a gate strength α requires. */
 export interface GateThresholds {
@@ -91,17 +106,20 @@ export interface GateThresholds {
   readonly minAgreement: number;
   /** slack(α) = (1 − α)/2: the largest allowed fall of the best learner's anchor GT pass rate. Infinity at α = 0. */
   readonly slack: number;
+  /** n(α) = 24 · α / (1 − α) (rounded, at least 2): the anchor verdicts a decision rests on. 0 at α = 0, Infinity at α = 1. */
+  readonly evidence: number;
   /** α = 1: only the locked metric (the designer metric in evolve) is adopted. */
   readonly locked: boolean;
 }
 
-/** The thresholds for gate strength α ∈ [0, 1] (open at 0; else τ = α, slack = (1 − α)/2; locked at 1). */
+/** The thresholds for gate strength α ∈ [0, 1] (open at 0; else τ = α, slack = (1 − α)/2, n = 24·α/(1 − α) verdicts; locked at 1). */
 export function gateThresholds(alpha: number): GateThresholds {
   if (!(alpha >= 0 && alpha <= 1)) throw new RangeError(`gate strength α must be in [0, 1], got ${alpha}`);
   return Object.freeze({
     alpha,
     minAgreement: alpha === 0 ? -1 : alpha,
     slack: alpha === 0 ? Infinity : (1 - alpha) / 2,
+    evidence: alpha === 0 ? 0 : alpha === 1 ? Infinity : Math.max(2, Math.round((BASE_SAMPLE * alpha) / (1 - alpha))),
     locked: alpha === 1,
   });
 }
@@ -171,7 +189,7 @@ export interface Decision {
   /** One sentence, with the numbers. */
   readonly reason: string;
   /** The thresholds applied (agreement gate), else null. */
-  readonly thresholds: { readonly alpha: number; readonly minAgreement: number; readonly slack: number | null; readonly locked: boolean } | null;
+  readonly thresholds: { readonly alpha: number; readonly minAgreement: number; readonly slack: number | null; readonly evidence: number | null; readonly locked: boolean } | null;
   /** The proxy-vs-gold fit (quarantine), else null. */
   readonly fit: GaoFit | null;
   readonly rollback: RollbackAdvice | null;
@@ -312,9 +330,9 @@ export interface AgreementGateOptions {
   readonly locked?: Metric | null;
   /** Run seed: picks the agreement sample's cells. */
   readonly seed: number;
-  /** Cells of the per-generation agreement sample (default 24). */
+  /** Cells of the per-generation agreement sample (default n(α) = 24 · α / (1 − α): 8, 24, 72 at ¼, ½, ¾). */
   readonly sampleSize?: number;
-  /** Fewest revealed verdicts the gate decides on (default 8). */
+  /** Fewest revealed verdicts the gate decides on (default sampleSize, at most every cell of the generation). */
   readonly minEvidence?: number;
   /** Cells the sample may grow to while τ-b or κ is undefined (default 2 × sampleSize). */
   readonly maxSample?: number;
@@ -323,11 +341,11 @@ export interface AgreementGateOptions {
 /** The anchor gate: agreement (τ-b and κ) ≥ τ(α) and non-regression within slack(α); locked to ground truth at α = 1. */
 export function agreementGate(options: AgreementGateOptions): Safeguard {
   const th = gateThresholds(options.alpha);
-  const sampleSize = options.sampleSize ?? 24;
-  const minEvidence = options.minEvidence ?? 8;
+  const sampleSize = options.sampleSize ?? (Number.isFinite(th.evidence) ? th.evidence : 0);
+  const minEvidence = options.minEvidence ?? sampleSize;
   const maxSample = options.maxSample ?? 2 * sampleSize;
   if (!(Number.isInteger(sampleSize) && sampleSize >= 0)) throw new RangeError(`sampleSize must be a non-negative integer, got ${sampleSize}`);
-  const thresholds = { alpha: th.alpha, minAgreement: th.minAgreement, slack: Number.isFinite(th.slack) ? th.slack : null, locked: th.locked };
+  const thresholds = { alpha: th.alpha, minAgreement: th.minAgreement, slack: Number.isFinite(th.slack) ? th.slack : null, evidence: Number.isFinite(th.evidence) ? minEvidence : null, locked: th.locked };
   const name = `anchor-gate(α=${th.alpha})`;
   const gt = options.locked === undefined ? options.groundTruth : options.locked;
   const lockedTo = options.locked === undefined ? 'ground truth' : 'the designer metric';
@@ -362,13 +380,15 @@ export function agreementGate(options: AgreementGateOptions): Safeguard {
         agreement = metricAgreement(proposal.metric, oracle.evidence());
       }
       const tau = th.minAgreement;
-      if (agreement.n < minEvidence) {
+      // A sample as large as the generation's matrix is all the evidence there is.
+      const need = Math.min(minEvidence, oracle.rows * oracle.tasks.length);
+      if (agreement.n < need) {
         return decide({
           accepted: false,
           outcome: 'undecided',
           agreement,
           regression,
-          reason: `undecided: only ${agreement.n} anchor verdicts could be bought (budget ${oracle.spent}/${oracle.budget}), the gate needs ${minEvidence}; nothing changes.`,
+          reason: `undecided: only ${agreement.n} anchor verdicts could be bought (budget ${oracle.spent}/${oracle.budget}), the gate needs ${need}; nothing changes.`,
         });
       }
       const failures: string[] = [];

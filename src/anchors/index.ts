@@ -30,6 +30,7 @@ export { fitGao, gaoGold, gaoSlope, gaoPeak, gaoTurnedDown, type GaoFit, type Ga
 export { groundTruthMetric } from './ground-truth.ts';
 export {
   ALPHA_MAPPING,
+  BASE_SAMPLE,
   gateThresholds,
   agreementGate,
   anchorGate,

@@ -66,6 +66,7 @@ import {
   consequenceMargin,
   drift as disagreementOf,
   fitGao,
+  BASE_SAMPLE,
   gateThresholds,
   goodness,
   groundTruthMetric,
@@ -111,7 +112,7 @@ export const evolveConfigSchema = z.strictObject({
   generations: int(1, 1000).default(30).describe('Generations.'),
   population: int(2, 64).default(6).describe('Learners in the population.'),
   anchorTasks: int(2, 1000).default(24).describe('Anchor tasks (the gate checks ground truth on them).'),
-  anchorBudget: int(0, 1_000_000).optional().describe('Ground-truth verdicts the safeguard may buy per generation (default 24 + 4 × anchorTasks: the agreement sample, two rows for re-validation, two for a proposal).'),
+  anchorBudget: int(0, 1_000_000).optional().describe('Ground-truth verdicts the safeguard may buy per generation (default max(24, n(α)) + 4 × anchorTasks: the agreement sample of n(α) = 24·α/(1 − α) verdicts, two rows for re-validation, two for a proposal).'),
   anchorBudgetTotal: int(0, 100_000_000).optional().describe('Ground-truth verdicts the safeguard may buy over the whole run (each generation gets at most what is left; default: no run limit).'),
   anchorExploration: int(0, 16).default(1).describe("Exploring draws per anchor task per member added to the gate's evidence (explored rows: cells the gate may buy, not learners); 0 = greedy cells only."),
   heldOutTasks: int(1, 10_000).default(48).describe('Held-out train-distribution tasks (never trained on, never anchors) on which gtLoss and bias are measured.'),
@@ -400,7 +401,8 @@ function setup(input: unknown): Setup {
   }
   if (cfg.schedule && cfg.feedback !== 'scheduled') throw new InputError('schedule', cfg.schedule, 'only with feedback scheduled');
   if (cfg.evalTasks > cfg.trainTasks) throw new InputError('evalTasks', cfg.evalTasks, `at most trainTasks (${cfg.trainTasks})`);
-  const budget = cfg.anchorBudget ?? 24 + 4 * cfg.anchorTasks;
+  // n(α) verdicts of agreement sample (at least the base sample) plus four rows: two for re-validation, two for a proposal.
+  const budget = cfg.anchorBudget ?? Math.max(BASE_SAMPLE, Number.isFinite(th.evidence) ? th.evidence : 0) + 4 * cfg.anchorTasks;
   return { cfg, world, params, startMetric, startSource, gtMetric, designer, blindSpot: designerDecl?.blindSpot ?? null, learnerConfig, locked: th.locked, budget };
 }
 

@@ -21,7 +21,7 @@ const Y = metric('y', 'lower', 2);
 describe('thresholds and phrases', () => {
   it('α outside [0, 1] (or NaN) is refused; both ends and an interior point are exact', () => {
     for (const a of [-0.01, 1.01, NaN]) expect(() => gateThresholds(a)).toThrow(`gate strength α must be in [0, 1], got ${a}`);
-    expect(gateThresholds(1)).toEqual({ alpha: 1, minAgreement: 1, slack: 0, locked: true });
+    expect(gateThresholds(1)).toEqual({ alpha: 1, minAgreement: 1, slack: 0, evidence: Infinity, locked: true });
     expect(gateThresholds(0.8).minAgreement).toBeCloseTo(0.8, 12);
     expect(gateThresholds(0.8).slack).toBeCloseTo(0.1, 12);
     expect(gateThresholds(0.8).locked).toBe(false);
@@ -138,7 +138,7 @@ describe('the anchor gate', () => {
     const d = g.review({ metric: Y, parent: 'M0', operator: 'swap' }, ctx(o, X, 3));
     expect(d).toMatchObject({ accepted: true, budgetSpent: 0, generation: 3, parent: 'M0', operator: 'swap', safeguard: 'anchor-gate(α=0)' });
     expect(d.reason).toBe('accepted: the gate is open (α = 0: τ = −1, slack = ∞), no ground truth consulted.');
-    expect(d.thresholds).toEqual({ alpha: 0, minAgreement: -1, slack: null, locked: false });
+    expect(d.thresholds).toEqual({ alpha: 0, minAgreement: -1, slack: null, evidence: 0, locked: false });
   });
 
   it('α = 1 adopts the ground-truth metric only, and says which', () => {

@@ -45,7 +45,7 @@ describe('α = 1 locked to a designer metric (evolve passes `locked`)', () => {
     const d = agreementGate({ alpha: 1, groundTruth: X, seed: 1 }).review({ metric: X, parent: null, operator: 'root' }, ctx(o, X));
     expect(d.agreement.n).toBe(2);
     expect(d.budgetSpent).toBe(0);
-    expect(d.thresholds).toEqual({ alpha: 1, minAgreement: 1, slack: 0, locked: true });
+    expect(d.thresholds).toEqual({ alpha: 1, minAgreement: 1, slack: 0, evidence: null, locked: true });
   });
 });
 
@@ -191,10 +191,11 @@ describe('the agreement sample grows while a statistic is undefined', () => {
 });
 
 describe('the α mapping as text (shown in the app)', () => {
-  it('states the three formulas', () => {
+  it('states the four formulas', () => {
     expect(ALPHA_MAPPING).toEqual({
       minAgreement: 'τ(α) = α for α > 0; −1 at α = 0 (open gate)',
       slack: 'slack(α) = (1 − α) / 2 for α > 0; ∞ at α = 0',
+      evidence: 'n(α) = 24 · α / (1 − α) anchor verdicts per decision for 0 < α < 1 (8, 24, 72 at ¼, ½, ¾); none at α = 0',
       locked: 'locked to the designer metric iff α = 1',
     });
     expect(Object.isFrozen(ALPHA_MAPPING)).toBe(true);

@@ -35,13 +35,17 @@ beforeAll(() => {
 const ctx = (oracle: AnchorOracle, current: Metric = GT, generation = 1): SafeguardContext => ({ oracle, current, generation });
 
 describe('the α mapping', () => {
-  it('open at α = 0, else τ(α) = α and slack(α) = (1 − α)/2: explicit ends and values', () => {
-    expect(gateThresholds(0)).toEqual({ alpha: 0, minAgreement: -1, slack: Infinity, locked: false });
-    expect(gateThresholds(0.5)).toEqual({ alpha: 0.5, minAgreement: 0.5, slack: 0.25, locked: false });
-    expect(gateThresholds(0.25)).toEqual({ alpha: 0.25, minAgreement: 0.25, slack: 0.375, locked: false });
+  it('open at α = 0, else τ(α) = α, slack(α) = (1 − α)/2 and n(α) = 24·α/(1 − α): explicit ends and values', () => {
+    expect(gateThresholds(0)).toEqual({ alpha: 0, minAgreement: -1, slack: Infinity, evidence: 0, locked: false });
+    expect(gateThresholds(0.5)).toEqual({ alpha: 0.5, minAgreement: 0.5, slack: 0.25, evidence: 24, locked: false });
+    expect(gateThresholds(0.25)).toEqual({ alpha: 0.25, minAgreement: 0.25, slack: 0.375, evidence: 8, locked: false });
+    expect(gateThresholds(0.75).evidence).toBe(72);
     expect(gateThresholds(0.8).minAgreement).toBeCloseTo(0.8, 12);
     expect(gateThresholds(0.8).slack).toBeCloseTo(0.1, 12);
-    expect(gateThresholds(1)).toEqual({ alpha: 1, minAgreement: 1, slack: 0, locked: true });
+    expect(gateThresholds(0.8).evidence).toBe(96);
+    // Rounded, never below 2 (a statistic needs a pair): 24 · 0.01/0.99 ≈ 0.24.
+    expect(gateThresholds(0.01).evidence).toBe(2);
+    expect(gateThresholds(1)).toEqual({ alpha: 1, minAgreement: 1, slack: 0, evidence: Infinity, locked: true });
     expect(ALPHA_MAPPING.minAgreement).toBe('τ(α) = α for α > 0; −1 at α = 0 (open gate)');
   });
 
@@ -52,11 +56,12 @@ describe('the α mapping', () => {
     }
   });
 
-  it('is monotone: τ rises and slack falls with α', () => {
+  it('is monotone: τ rises, slack falls and the evidence per decision never falls with α', () => {
     const grid = Array.from({ length: 101 }, (_, i) => gateThresholds(i / 100));
     for (let i = 1; i < grid.length; i++) {
       expect(grid[i]!.minAgreement).toBeGreaterThan(grid[i - 1]!.minAgreement);
       expect(grid[i]!.slack).toBeLessThan(grid[i - 1]!.slack);
+      expect(grid[i]!.evidence).toBeGreaterThanOrEqual(grid[i - 1]!.evidence);
       expect(grid[i]!.locked).toBe(i === 100);
     }
   });
@@ -104,7 +109,8 @@ describe('the anchor gate on simulated projectile evidence', () => {
   });
 
   it('α = 0.6: rejects the gameable minDistToTarget, accepts restError with a sensible threshold, rejects a loosened one', () => {
-    const gate = anchorGate({ alpha: 0.6, groundTruth: GT, seed: SEED });
+    // A 24-verdict sample (n(0.6) = 36 would leave the 48-verdict budget too little for the rows): this test is about τ and κ.
+    const gate = anchorGate({ alpha: 0.6, groundTruth: GT, seed: SEED, sampleSize: 24 });
     const oracle = oracleOf(matrix, 48);
     const gamed = gate.review(propose(MIN_DIST, 'swap-measurement'), ctx(oracle));
     expect(gamed.accepted).toBe(false);
@@ -128,7 +134,7 @@ describe('the anchor gate on simulated projectile evidence', () => {
   });
 
   it('lets a drifted run come back: from minDistToTarget, restError is accepted (the best learner improves)', () => {
-    const gate = agreementGate({ alpha: 0.8, groundTruth: GT, seed: SEED });
+    const gate = agreementGate({ alpha: 0.8, groundTruth: GT, seed: SEED, sampleSize: 24 });
     const d = gate.review(propose(GT), ctx(oracleOf(matrix, 48), MIN_DIST));
     expect(d.accepted).toBe(true);
     expect(d.regression!.drop!).toBeLessThan(0);
@@ -136,7 +142,7 @@ describe('the anchor gate on simulated projectile evidence', () => {
 
   it('records every decision as plain data, deterministically, and shares the sample within a generation', () => {
     const run = (): Decision[] => {
-      const gate = agreementGate({ alpha: 0.8, groundTruth: GT, seed: SEED });
+      const gate = agreementGate({ alpha: 0.8, groundTruth: GT, seed: SEED, sampleSize: 24 });
       const oracle = oracleOf(matrix, 48);
       return [MIN_DIST, SENSIBLE, LOOSE].map((m) => gate.review(propose(m), ctx(oracle)));
     };
@@ -151,14 +157,49 @@ describe('the anchor gate on simulated projectile evidence', () => {
   });
 
   it('rejects what it cannot verify within the budget', () => {
-    const gate = agreementGate({ alpha: 0.8, groundTruth: GT, seed: SEED });
-    const starved = gate.review(propose(SENSIBLE), ctx(oracleOf(matrix, 4)));
+    // n(0.8) = 96 verdicts: the whole 8 × 12 matrix.
+    const starved = agreementGate({ alpha: 0.8, groundTruth: GT, seed: SEED }).review(propose(SENSIBLE), ctx(oracleOf(matrix, 4)));
     expect(starved.accepted).toBe(false);
-    expect(starved.reason).toMatch(/only 4 anchor verdicts could be bought \(budget 4\/4\), the gate needs 8/);
-    // Enough for the sample, not for the two rows of the non-regression check.
+    expect(starved.outcome).toBe('undecided');
+    expect(starved.reason).toMatch(/only 4 anchor verdicts could be bought \(budget 4\/4\), the gate needs 96/);
+    // Enough for a 24-cell sample, not for the two rows of the non-regression check.
+    const gate = agreementGate({ alpha: 0.8, groundTruth: GT, seed: SEED, sampleSize: 24 });
     const noRows = gate.review(propose(MIN_DIST), ctx(oracleOf(matrix, 24)));
     expect(noRows.accepted).toBe(false);
     expect(noRows.regression!.status).toBe('unaffordable');
+  });
+});
+
+describe('n(α): the evidence a decision rests on grows with α', () => {
+  it('on one budget, a weak gate decides on a small sample, a middle one on 24 verdicts, a strong one cannot afford a decision', () => {
+    const review = (alpha: number, budget: number) => {
+      const oracle = oracleOf(matrix, budget);
+      const d = agreementGate({ alpha, groundTruth: GT, seed: SEED }).review(propose(SENSIBLE), ctx(oracle));
+      return { d, spent: oracle.spent };
+    };
+    const weak = review(0.25, 60);
+    const middle = review(0.5, 60);
+    const strong = review(0.75, 60);
+    // Both weaker gates decide (the sensible restError agrees with ground truth on any sample here).
+    expect(weak.d.outcome).toBe('accepted');
+    expect(middle.d.outcome).toBe('accepted');
+    expect(weak.d.agreement.n).toBeLessThan(middle.d.agreement.n);
+    expect(middle.d.agreement.n).toBeGreaterThanOrEqual(24);
+    expect(weak.d.thresholds).toMatchObject({ evidence: 8 });
+    // 60 verdicts cannot buy n(0.75) = 72: no decision, nothing changes.
+    expect(strong.d.outcome).toBe('undecided');
+    expect(strong.d.reason).toMatch(/only 60 anchor verdicts could be bought \(budget 60\/60\), the gate needs 72/);
+    // With the budget for it, the strong gate decides on at least 72 verdicts.
+    const rich = review(0.75, 200);
+    expect(rich.d.outcome).toBe('accepted');
+    expect(rich.d.agreement.n).toBeGreaterThanOrEqual(72);
+  });
+
+  it('a sample as large as the matrix is all the evidence there is: α = 0.9 (n = 216) decides on the 96 cells', () => {
+    const oracle = oracleOf(matrix, 500);
+    const d = agreementGate({ alpha: 0.9, groundTruth: GT, seed: SEED }).review(propose(SENSIBLE), ctx(oracle));
+    expect(d.agreement.n).toBe(96);
+    expect(d.outcome).toBe('accepted');
   });
 });
 
