@@ -2,8 +2,10 @@
 // Two kinds of fallback exist (evolve.ts's fallBack): after a failed re-validation, and on a
 // safeguard's rollback advice at a proposal review (when re-validation is off or the metric in
 // force has no parent to be re-validated against). Each is produced here by a real
-// `mirage-lab run evolve` on projectile with a ball and the quarantine at α = 0.75 (configs found
-// by running them: seed 1 falls back at generation 8 in both), and the test reads the record back.
+// `mirage-lab run evolve` on projectile with a ball and the quarantine (configs found by running
+// them, seed 1: at α = 0.75 a re-validation fails; at α = 0.75 the quarantine's advice names the
+// metric in force — nothing to fall back to — since the gate's evidence grew with α (n(α)), so the
+// advice run is at α = 0.5, where it falls back), and the test reads the record back.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,11 +18,11 @@ const root = mkdtempSync(path.join(tmpdir(), 'mirage-fallback-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** The small evolve budget of the safeguards leaderboard's quick preset. */
-const BASE = ['world="projectile"', 'params={"body":"ball"}', 'alpha=0.75', 'safeguard="quarantine"', 'generations=10', 'population=4', 'episodesPerGeneration=128', 'probeTasks=16', 'evalTasks=16', 'heldOutTasks=16', 'gtLoss=false'];
+const BASE = ['world="projectile"', 'params={"body":"ball"}', 'safeguard="quarantine"', 'generations=10', 'population=4', 'episodesPerGeneration=128', 'probeTasks=16', 'evalTasks=16', 'heldOutTasks=16', 'gtLoss=false'];
 
 const KINDS = {
-  revalidation: { sets: [], reason: /^fallback: .+ failed re-validation; back to .+\.$/ },
-  advice: { sets: ['revalidate=false'], reason: /^fallback: the safeguard advised rolling back from .+; back to .+\.$/ },
+  revalidation: { sets: ['alpha=0.75'], reason: /^fallback: .+ failed re-validation; back to .+\.$/ },
+  advice: { sets: ['revalidate=false', 'alpha=0.5'], reason: /^fallback: the safeguard advised rolling back from .+; back to .+\.$/ },
 } as const;
 
 async function runEvolve(name: string, sets: readonly string[]): Promise<{ events: ReturnType<typeof effectiveEvents>; results: EvolveRecord }> {
