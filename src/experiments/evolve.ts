@@ -108,7 +108,7 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** Evolve configuration: one schema for the CLI, files and the app. */
 export const evolveConfigSchema = z.strictObject({
   world: z.string().describe('World id (a one-shot world with task features).'),
-  alpha: z.number().min(0).max(1).describe('Gate strength α: 0 = anything goes (drift), 1 = locked to the designer metric (bias).'),
+  alpha: z.number().min(0).max(1).describe('Gate strength α: 0 = anything goes (drift), 1 = locked to the designer metric (bias); in between a decision rests on n(α) = 24·α/(1 − α) anchor verdicts.'),
   generations: int(1, 1000).default(30).describe('Generations.'),
   population: int(2, 64).default(6).describe('Learners in the population.'),
   anchorTasks: int(2, 1000).default(24).describe('Anchor tasks (the gate checks ground truth on them).'),
@@ -1116,7 +1116,7 @@ const asJson = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 /** The experiment's config: evolve's, with a world and α by default so `run evolve` needs no flags. */
 export const evolveExperimentSchema = evolveConfigSchema.extend({
   world: z.string().default('projectile').describe('World id (a one-shot world with task features).'),
-  alpha: z.number().min(0).max(1).default(0.5).describe('Gate strength α: 0 = anything goes (drift), 1 = locked to the ground-truth check (bias).'),
+  alpha: z.number().min(0).max(1).default(0.5).describe('Gate strength α: 0 = anything goes (drift), 1 = locked to the designer metric (bias); in between a decision rests on n(α) = 24·α/(1 − α) anchor verdicts.'),
 });
 
 /**
