@@ -139,6 +139,26 @@ export interface DriftShape {
   readonly bestAlpha: number | null;
   /** Mean maxDrift at α = 0 above every α ≥ 0.5 (null when α = 0 or no α ≥ 0.5 was run). */
   readonly driftHighestAtZero: boolean | null;
+  /**
+   * The neighbouring α (in the sweep's order of α) that ended closest: how far apart they are is
+   * the larger of their differences in mean final gtLoss and in mean final disagreement (a
+   * difference with an undefined mean counts as 0). The dial matters everywhere when even this
+   * pair is ≥ 0.05 apart. Null with fewer than two α.
+   */
+  readonly closestNeighbours: { readonly alphas: readonly [number, number]; readonly apart: number } | null;
+}
+
+/** The neighbouring α of one (world, budget) whose cells ended closest (see DriftShape.closestNeighbours). */
+export function closestNeighbours(cells: readonly Pick<DriftCell, 'alpha' | 'finalGtLoss' | 'finalDisagreement'>[]): DriftShape['closestNeighbours'] {
+  const gap = (x: number | null, y: number | null): number => (x === null || y === null ? 0 : Math.abs(x - y));
+  let best: DriftShape['closestNeighbours'] = null;
+  for (let i = 1; i < cells.length; i++) {
+    const a = cells[i - 1] as (typeof cells)[number];
+    const b = cells[i] as (typeof cells)[number];
+    const apart = Math.max(gap(a.finalGtLoss, b.finalGtLoss), gap(a.finalDisagreement, b.finalDisagreement));
+    if (best === null || apart < best.apart) best = { alphas: [a.alpha, b.alpha], apart };
+  }
+  return best;
 }
 
 /** The drift experiment's results. */
@@ -305,6 +325,7 @@ export function combineDrift(config: DriftConfig, cellResults: readonly unknown[
         seeds: complete,
         bestAlpha,
         driftHighestAtZero: zero === null || strong.length === 0 || strong.some((x) => x === null) ? null : strong.every((x) => zero > (x as number)),
+        closestNeighbours: closestNeighbours(cells.filter((c) => c.world === w.world && c.params === w.params && c.budget === budget)),
       });
     }
   }
@@ -347,7 +368,7 @@ export const driftExperiment = defineExperiment<DriftConfig, DriftResults>({
     { id: 'disagreement', title: 'Final disagreement (1 − τ-b with the GT margin) against α', x: 'α', y: 'disagreement', mark: 'line' },
   ],
   keyResult: (r) =>
-    r.shape.map((s) => `${s.world} budget ${s.budget}: interior α below both ends on ${s.interiorBelowEnds}/${s.seeds} seeds${s.bestAlpha === null ? '' : ` (best α ${s.bestAlpha})`}`).join('; '),
+    r.shape.map((s) => `${s.world} budget ${s.budget}: interior α below both ends on ${s.interiorBelowEnds}/${s.seeds} seeds${s.bestAlpha === null ? '' : ` (best α ${s.bestAlpha})`}${s.closestNeighbours === null ? '' : `, closest neighbours α ${s.closestNeighbours.alphas.join('/')} ${s.closestNeighbours.apart.toFixed(2)} apart`}`).join('; '),
   async *run(config, ctx) {
     validateDriftConfig(config);
     const all = Array.from({ length: cellCount(config) }, (_, i) => i);

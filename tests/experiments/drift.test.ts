@@ -5,7 +5,7 @@
 // numbers are in docs/experiments.md.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../../src/cli/main.ts';
-import { combineDrift, driftConfigSchema, driftExperiment, type DriftResults } from '../../src/experiments/drift.ts';
+import { closestNeighbours, combineDrift, driftConfigSchema, driftExperiment, type DriftResults } from '../../src/experiments/drift.ts';
 import { getExperiment } from '../../src/experiments/registry.ts';
 import { inProcessRunner } from '../../src/experiments/runner.ts';
 import type { ExperimentEvent } from '../../src/experiments/types.ts';
@@ -94,5 +94,22 @@ describe('evolve --sweep is an alias of run drift', () => {
     expect(await run('evolve', '--world', 'projectile', '--sweep', '--alpha', '0.5')).toMatchObject({ code: 2, err: expect.stringMatching(/--alpha/) });
     expect(await run('evolve', '--world', 'projectile', '--sweep', '--anchor-budget', '50')).toMatchObject({ code: 2, err: expect.stringMatching(/--anchor-budget/) });
     expect(await run('evolve', '--world', 'projectile', '--sweep', '--seeds', '1,3')).toMatchObject({ code: 2, err: expect.stringMatching(/consecutive/) });
+  });
+});
+
+describe('closestNeighbours: does the whole dial matter?', () => {
+  const cell = (alpha: number, finalGtLoss: number | null, finalDisagreement: number | null) => ({ alpha, finalGtLoss, finalDisagreement });
+  it('names the neighbouring pair that ended closest, by the larger of its gtLoss and disagreement gaps', () => {
+    // 0/0.25 differ by 0.4 in gtLoss; 0.25/0.5 by 0.02 in gtLoss but 0.3 in disagreement; 0.5/0.75 by 0.04 and 0.03.
+    const got = closestNeighbours([cell(0, 0.5, 0.7), cell(0.25, 0.1, 0.1), cell(0.5, 0.12, 0.4), cell(0.75, 0.16, 0.43), cell(1, 0.7, 0.9)]);
+    expect(got!.alphas).toEqual([0.5, 0.75]);
+    expect(got!.apart).toBeCloseTo(0.04, 12);
+  });
+  it('an undefined mean gives no difference on that figure; fewer than two α give null', () => {
+    expect(closestNeighbours([cell(0.5, 0.3, null), cell(0.75, 0.31, 0.6)])).toEqual({ alphas: [0.5, 0.75], apart: expect.closeTo(0.01, 12) });
+    expect(closestNeighbours([cell(0.5, 0.3, 0.1)])).toBeNull();
+  });
+  it('is in every (world, budget) shape of the sweep', () => {
+    for (const sh of results.shape) expect(sh.closestNeighbours!.alphas).toHaveLength(2);
   });
 });
