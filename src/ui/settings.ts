@@ -7,6 +7,7 @@
  * caller gets a list of what was ignored and why, to show in the page.
  */
 import { z } from 'zod';
+import { gateThresholds } from '../anchors/gate.ts';
 import { CHANNEL_KINDS, SCHEDULES } from '../feedback/channels.ts';
 import { inferDirection, MetricError, parse, parseMetric, type DirectionInference, type MetricDirection } from '../metrics/index.ts';
 import type { AnyWorld } from '../core/types.ts';
@@ -52,7 +53,7 @@ const select = <T extends readonly [string, ...string[]]>(options: T) => ({ sche
 export const FIELDS: readonly Field[] = [
   { key: 'world', label: 'world', doc: 'The physics world learners act in.', ...select(worldIds), default: 'projectile', restarts: true, group: 'run' },
   { key: 'alpha', label: 'α (gate)', doc: 'Anchor gate strength.', ...num(0, 1, 0.05), default: 0.5, restarts: true, group: 'gate' },
-  { key: 'anchorBudget', label: 'anchor budget', doc: 'Ground-truth verdicts the gate may buy per generation.', ...num(0, 2000, 1, true), default: 120, restarts: true, group: 'gate' },
+  { key: 'anchorBudget', label: 'anchor budget', doc: 'Ground-truth verdicts the gate may buy per generation (a decision at α needs n(α) = 24·α/(1 − α) of them, plus two rows for non-regression when the metrics crown different learners).', ...num(0, 2000, 1, true), default: 120, restarts: true, group: 'gate' },
   { key: 'meta', label: 'meta-agent', doc: 'The meta-agent proposes new metrics and learners (off: the start metric stays).', schema: z.boolean(), control: { kind: 'boolean' }, default: true, restarts: true, group: 'gate' },
   { key: 'metric', label: 'metric', doc: "Start metric in the metric language; empty = the world's default metric.", schema: z.string().max(400), control: { kind: 'text' }, default: 'landingError', restarts: true, group: 'feedback' },
   { key: 'direction', label: 'direction', doc: "Whether lower or higher metric values are better; auto: the direction the metric's measurements declare (their `better`).", ...select(['auto', 'lower', 'higher'] as const), default: 'auto', restarts: true, group: 'feedback' },
@@ -284,7 +285,9 @@ export function restartNeeded(a: Settings, b: Settings): boolean {
 export function alphaMeaning(alpha: number): string {
   if (alpha <= 0) return 'α = 0: the meta-agent adopts any metric it prefers — uncontrolled drift.';
   if (alpha >= 1) return "α = 1: the metric is locked to the designer metric (the world's hand-written metric, with its blind spot) — built-in bias.";
-  return `α = ${alpha.toFixed(2)}: a proposed metric is adopted only when the anchors support it (stricter as α grows).`;
+  // The gate's own numbers, so the sentence cannot drift from what the gate asks.
+  const th = gateThresholds(alpha);
+  return `α = ${alpha.toFixed(2)}: a proposed metric is adopted only when the anchors support it — agreement with ground truth ≥ ${th.minAgreement.toFixed(2)} on at least ${th.evidence} bought verdicts, and the best learner's ground truth may fall by ${th.slack.toFixed(2)} at most.`;
 }
 
 /** The metric's direction field for an experiment config: resolved from `auto` (absent when nothing declares one: the run refuses it). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WORLDS } from '../../worlds/index.ts';
-import { APP_WORLDS, showable, defaults, evolveConfig, FIELDS, MAX_QUERY, parseQuery, restartNeeded, toQuery, type Settings } from '../../src/ui/settings.ts';
+import { alphaMeaning, APP_WORLDS, showable, defaults, evolveConfig, FIELDS, MAX_QUERY, parseQuery, restartNeeded, toQuery, type Settings } from '../../src/ui/settings.ts';
 import { validateEvolveConfig } from '../../src/experiments/evolve.ts';
 
 // The app's one settings table: defaults, URL and validation. A link must never throw, and a bad
@@ -80,5 +80,16 @@ describe('app settings', () => {
       expect(restartNeeded(a, b), f.key).toBe(f.restarts);
     }
     expect(restartNeeded(a, { ...a, params: { ...a.params, gravity: 5 } })).toBe(true);
+  });
+});
+
+describe('the sentence beside the dial', () => {
+  it('names what the gate asks at this α: agreement bar, verdicts per decision, allowed fall', () => {
+    expect(alphaMeaning(0.75)).toBe(
+      "α = 0.75: a proposed metric is adopted only when the anchors support it — agreement with ground truth ≥ 0.75 on at least 72 bought verdicts, and the best learner's ground truth may fall by 0.13 at most.",
+    );
+    expect(alphaMeaning(0.25)).toContain('≥ 0.25 on at least 8 bought verdicts');
+    expect(alphaMeaning(0)).toMatch(/uncontrolled drift/);
+    expect(alphaMeaning(1)).toMatch(/locked to the designer metric/);
   });
 });
