@@ -124,6 +124,11 @@ export function gateThresholds(alpha: number): GateThresholds {
   });
 }
 
+/** The agreement sample a gate at these thresholds buys by default: n(α), or 0 at the ends (it buys nothing there). */
+export function defaultSample(th: GateThresholds): number {
+  return Number.isFinite(th.evidence) ? th.evidence : 0;
+}
+
 /** What a safeguard may consult besides the proposal. */
 export interface SafeguardContext {
   /** Budgeted anchor ground truth of this generation's population. */
@@ -300,7 +305,7 @@ function decision(
 
 /** Buys up to `size` verdicts of a seeded permutation of the matrix, explored rows included (stops quietly when the budget runs out). The first k cells are the same for every size ≥ k. */
 function buySample(oracle: AnchorOracle, seed: number, generation: number, size: number): void {
-  const n = oracle.rows * oracle.tasks.length;
+  const n = oracle.size;
   const order = Array.from({ length: n }, (_, i) => i);
   const rng = new Stream([seed, 'gate:sample', generation]);
   for (let i = n - 1; i > 0; i--) {
@@ -341,7 +346,7 @@ export interface AgreementGateOptions {
 /** The anchor gate: agreement (τ-b and κ) ≥ τ(α) and non-regression within slack(α); locked to ground truth at α = 1. */
 export function agreementGate(options: AgreementGateOptions): Safeguard {
   const th = gateThresholds(options.alpha);
-  const sampleSize = options.sampleSize ?? (Number.isFinite(th.evidence) ? th.evidence : 0);
+  const sampleSize = options.sampleSize ?? defaultSample(th);
   const minEvidence = options.minEvidence ?? sampleSize;
   const maxSample = options.maxSample ?? 2 * sampleSize;
   if (!(Number.isInteger(sampleSize) && sampleSize >= 0)) throw new RangeError(`sampleSize must be a non-negative integer, got ${sampleSize}`);
@@ -381,7 +386,7 @@ export function agreementGate(options: AgreementGateOptions): Safeguard {
       }
       const tau = th.minAgreement;
       // A sample as large as the generation's matrix is all the evidence there is.
-      const need = Math.min(minEvidence, oracle.rows * oracle.tasks.length);
+      const need = Math.min(minEvidence, oracle.size);
       if (agreement.n < need) {
         return decide({
           accepted: false,

@@ -31,6 +31,7 @@ export { groundTruthMetric } from './ground-truth.ts';
 export {
   ALPHA_MAPPING,
   BASE_SAMPLE,
+  defaultSample,
   gateThresholds,
   agreementGate,
   anchorGate,

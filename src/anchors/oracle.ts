@@ -113,6 +113,11 @@ export class AnchorOracle {
     this.#measurements = Object.freeze(meas);
   }
 
+  /** Cells of the matrix: rows × anchor tasks, explored rows included. */
+  get size(): number {
+    return this.#revealed.length;
+  }
+
   /** Verdicts bought so far. */
   get spent(): number {
     return this.#log.length;

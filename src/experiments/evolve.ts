@@ -67,6 +67,7 @@ import {
   drift as disagreementOf,
   fitGao,
   BASE_SAMPLE,
+  defaultSample,
   gateThresholds,
   goodness,
   groundTruthMetric,
@@ -402,7 +403,7 @@ function setup(input: unknown): Setup {
   if (cfg.schedule && cfg.feedback !== 'scheduled') throw new InputError('schedule', cfg.schedule, 'only with feedback scheduled');
   if (cfg.evalTasks > cfg.trainTasks) throw new InputError('evalTasks', cfg.evalTasks, `at most trainTasks (${cfg.trainTasks})`);
   // n(α) verdicts of agreement sample (at least the base sample) plus four rows: two for re-validation, two for a proposal.
-  const budget = cfg.anchorBudget ?? Math.max(BASE_SAMPLE, Number.isFinite(th.evidence) ? th.evidence : 0) + 4 * cfg.anchorTasks;
+  const budget = cfg.anchorBudget ?? Math.max(BASE_SAMPLE, defaultSample(th)) + 4 * cfg.anchorTasks;
   return { cfg, world, params, startMetric, startSource, gtMetric, designer, blindSpot: designerDecl?.blindSpot ?? null, learnerConfig, locked: th.locked, budget };
 }
 
